@@ -1,0 +1,1 @@
+// PacketDefinitions: see ARCHITECTURE.md

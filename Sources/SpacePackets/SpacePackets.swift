@@ -1,0 +1,1 @@
+// SpacePackets: see ARCHITECTURE.md

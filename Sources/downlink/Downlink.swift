@@ -1,0 +1,10 @@
+import ArgumentParser
+
+@main
+struct Downlink: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "downlink",
+        abstract: "Turn Level-0 CCSDS telemetry into science data products.",
+        subcommands: []
+    )
+}
