@@ -1,0 +1,267 @@
+/// Per-APID running totals kept while a file is walked.
+struct APIDTally {
+    var count = 0
+    var bytes = 0
+    var minimumLength = Int.max
+    var maximumLength = 0
+    var lastSequence: Int32 = -1
+    var gaps = 0
+    var missing = 0
+    var duplicates = 0
+    var segmented = false
+}
+
+/// One pass over the primary headers of a mapped file: the scan's engine.
+///
+/// The fast path reads a header, checks it is plausible and that the next header is too, and
+/// appends one row to `PacketRecords`: two loads, a table look-up and a few compares a packet, no
+/// allocation. Anything else (a new APID, junk, a truncated end) takes `recover`, which confirms
+/// headers by chaining (see `ScanRules`) and accounts for every byte it skips. Sequence counts are
+/// checked per APID with 14-bit rollover as packets are accepted.
+///
+/// Cost: 2048-entry APID tables (~100 KB) plus 16 bytes a packet in `PacketRecords`.
+struct HeaderWalk: ~Copyable {
+    let bytes: UnsafeRawBufferPointer
+    let file: String
+    let size: Int
+    let maximumLength: Int
+    let restricted: Bool
+    let knownDepth: Int
+    let newDepth: Int
+    /// APIDs believed to be real: the known set, or (without one) those confirmed so far.
+    let allowed: UnsafeMutablePointer<Bool>
+    let tally: UnsafeMutablePointer<APIDTally>
+    var records: PacketRecords
+    var anomalies: [Anomaly] = []
+    var idlePackets = 0
+    var idleBytes = 0
+    var skippedBytes = 0
+    var truncatedBytes = 0
+
+    init(bytes: UnsafeRawBufferPointer, file: String, rules: ScanRules) {
+        self.bytes = bytes
+        self.file = file
+        size = bytes.count
+        maximumLength = rules.maximumPacketLength
+        knownDepth = rules.confirmationDepth
+        newDepth = rules.newAPIDConfirmationDepth
+        allowed = .allocate(capacity: 2048)
+        tally = .allocate(capacity: 2048)
+        tally.initialize(repeating: APIDTally(), count: 2048)
+        if let known = rules.knownAPIDs {
+            restricted = true
+            allowed.initialize(repeating: false, count: 2048)
+            for apid in known where apid < 2048 { allowed[Int(apid)] = true }
+        } else {
+            restricted = false
+            allowed.initialize(repeating: false, count: 2048)
+        }
+        allowed[Int(PrimaryHeader.idleAPID)] = true
+        // A first guess at the packet count; the records grow by doubling if it is low.
+        records = PacketRecords(capacity: min(bytes.count / 256, 1 << 22))
+    }
+
+    deinit {
+        allowed.deallocate()
+        tally.deallocate()
+    }
+
+    mutating func run(progress: ((Int) -> Void)?, progressStep: Int) {
+        let n = size
+        var position = 0
+        var nextReport = progress == nil ? Int.max : progressStep
+        while position <= n &- PrimaryHeader.byteCount {
+            if position >= nextReport {
+                progress?(position)
+                nextReport = position &+ progressStep
+            }
+            let header = PrimaryHeader(unchecked: bytes, at: position)
+            let length = Int(header.word2) &+ 7
+            let next = position &+ length
+            if header.word0 < 0x2000, allowed[Int(header.word0 & 0x07FF)], length <= maximumLength, next <= n,
+               next == n || (next <= n &- PrimaryHeader.byteCount && plausibleSuccessor(at: next))
+            {
+                accept(at: position, header: header, length: length)
+                position = next
+                continue
+            }
+            position = recover(at: position)
+        }
+        if position < n {
+            record(.truncatedPacket, at: position, length: n - position)
+            truncatedBytes += n - position
+        }
+        progress?(n)
+    }
+
+    @inline(__always)
+    private func plausibleSuccessor(at offset: Int) -> Bool {
+        let word0 = bytes.loadUnaligned(fromByteOffset: offset, as: UInt16.self).bigEndian
+        let word2 = bytes.loadUnaligned(fromByteOffset: offset &+ 4, as: UInt16.self).bigEndian
+        return word0 < 0x2000 && allowed[Int(word0 & 0x07FF)] && Int(word2) &+ 7 <= maximumLength
+    }
+
+    /// A header with version 0, an admissible length and (when APIDs are known) a known APID.
+    private func plausibleHeader(at offset: Int) -> PrimaryHeader? {
+        guard let header = PrimaryHeader(bytes, at: offset), header.version == 0,
+              header.packetLength <= maximumLength else { return nil }
+        if restricted && !allowed[Int(header.apid)] { return nil }
+        return header
+    }
+
+    /// True when `start` begins a chain of plausible, exactly adjacent packets deep enough to
+    /// believe, or one that ends exactly at the end of the file.
+    private func confirmed(at start: Int) -> Bool {
+        guard let first = plausibleHeader(at: start) else { return false }
+        let depth = allowed[Int(first.apid)] ? knownDepth : newDepth
+        var offset = start
+        var steps = 0
+        while steps < depth {
+            if offset == size { return steps > 0 }
+            guard let header = plausibleHeader(at: offset) else { return false }
+            offset += header.packetLength
+            if offset > size { return false }
+            steps += 1
+        }
+        return true
+    }
+
+    /// The first offset after `start` where a confirmed chain begins.
+    private func nextConfirmed(after start: Int) -> Int? {
+        var offset = start + 1
+        let last = size - 7
+        while offset <= last {
+            if bytes[offset] < 0x20, confirmed(at: offset) { return offset }
+            offset += 1
+        }
+        return nil
+    }
+
+    /// The slow path: decides what the bytes at `position` are and returns where to go on.
+    private mutating func recover(at position: Int) -> Int {
+        if let header = plausibleHeader(at: position), confirmed(at: position) {
+            allowed[Int(header.apid)] = true
+            accept(at: position, header: header, length: header.packetLength)
+            return position + header.packetLength
+        }
+        let resume = nextConfirmed(after: position)
+        if let header = plausibleHeader(at: position), allowed[Int(header.apid)],
+           position + header.packetLength <= (resume ?? size)
+        {
+            // A packet of a believed APID with junk after it: keep the packet.
+            accept(at: position, header: header, length: header.packetLength)
+            return position + header.packetLength
+        }
+        if let resume {
+            record(.skippedBytes, at: position, length: resume - position)
+            skippedBytes += resume - position
+            return resume
+        }
+        if let header = plausibleHeader(at: position), position + header.packetLength > size {
+            record(.truncatedPacket, at: position, apid: header.apid, length: size - position)
+            truncatedBytes += size - position
+        } else {
+            record(.skippedBytes, at: position, length: size - position)
+            skippedBytes += size - position
+        }
+        return size
+    }
+
+    @inline(__always)
+    private mutating func accept(at offset: Int, header: PrimaryHeader, length: Int) {
+        let apid = header.word0 & 0x07FF
+        if apid == PrimaryHeader.idleAPID {
+            idlePackets += 1
+            idleBytes += length
+            return
+        }
+        records.append(offset: offset, apid: apid, word1: header.word1, length: length)
+        let entry = tally + Int(apid)
+        entry.pointee.count += 1
+        entry.pointee.bytes += length
+        if length < entry.pointee.minimumLength { entry.pointee.minimumLength = length }
+        if length > entry.pointee.maximumLength { entry.pointee.maximumLength = length }
+        if header.word1 < 0xC000 { entry.pointee.segmented = true }
+        let sequence = Int32(header.word1 & 0x3FFF)
+        let last = entry.pointee.lastSequence
+        entry.pointee.lastSequence = sequence
+        if last >= 0 {
+            let expected = (last + 1) & 0x3FFF
+            if sequence != expected { sequenceBreak(at: offset, apid: apid, sequence: sequence, last: last, expected: expected) }
+        }
+    }
+
+    private mutating func sequenceBreak(at offset: Int, apid: UInt16, sequence: Int32, last: Int32, expected: Int32) {
+        let entry = tally + Int(apid)
+        if sequence == last {
+            entry.pointee.duplicates += 1
+            record(.duplicatePacket, at: offset, apid: apid, sequenceCount: UInt16(sequence))
+        } else {
+            let missing = Int((sequence - expected) & 0x3FFF)
+            entry.pointee.gaps += 1
+            entry.pointee.missing += missing
+            anomalies.append(Anomaly(
+                kind: .sequenceGap, file: file, offset: offset, apid: apid, sequenceCount: UInt16(sequence),
+                expectedSequenceCount: UInt16(expected), missingPackets: missing))
+        }
+    }
+
+    private mutating func record(_ kind: Anomaly.Kind, at offset: Int, apid: UInt16? = nil, length: Int? = nil, sequenceCount: UInt16? = nil) {
+        anomalies.append(Anomaly(kind: kind, file: file, offset: offset, apid: apid, length: length, sequenceCount: sequenceCount))
+    }
+
+    /// Gathers the file-order records into per-APID columns and reassembles segments.
+    func makeIndex() -> PacketIndex {
+        var perAPID: [APIDPackets] = []
+        var allAnomalies = anomalies
+        var present: [Int] = []
+        for apid in 0..<2048 where tally[apid].count > 0 { present.append(apid) }
+        // Counting sort: start of each APID's run in `order`, then the record numbers in file order.
+        var start = [Int](repeating: 0, count: 2049)
+        for apid in 0..<2048 { start[apid + 1] = start[apid] + tally[apid].count }
+        let total = records.count
+        let order = UnsafeMutablePointer<Int32>.allocate(capacity: max(total, 1))
+        defer { order.deallocate() }
+        if present.count > 1 {
+            var cursor = start
+            for row in 0..<total {
+                let apid = Int(records.identities[row] >> 16)
+                order[cursor[apid]] = Int32(truncatingIfNeeded: row)
+                cursor[apid] += 1
+            }
+        } else {
+            for row in 0..<total { order[row] = Int32(truncatingIfNeeded: row) }
+        }
+        for apid in present {
+            let t = tally[apid]
+            let rows = UnsafeBufferPointer(start: order + start[apid], count: t.count)
+            let offsets = [Int](unsafeUninitializedCapacity: t.count) { buffer, initialized in
+                for (i, row) in rows.enumerated() { buffer[i] = records.offsets[Int(row)] }
+                initialized = t.count
+            }
+            let lengths = [UInt32](unsafeUninitializedCapacity: t.count) { buffer, initialized in
+                for (i, row) in rows.enumerated() { buffer[i] = records.lengths[Int(row)] }
+                initialized = t.count
+            }
+            let sequenceCounts = [UInt16](unsafeUninitializedCapacity: t.count) { buffer, initialized in
+                for (i, row) in rows.enumerated() { buffer[i] = UInt16(truncatingIfNeeded: records.identities[Int(row)]) & 0x3FFF }
+                initialized = t.count
+            }
+            let flags = rows.map { SequenceFlags(rawValue: UInt8(truncatingIfNeeded: records.identities[Int($0)] >> 14) & 3)! }
+            var packets = APIDPackets(
+                apid: UInt16(apid), offsets: offsets, lengths: lengths, sequenceCounts: sequenceCounts,
+                sequenceFlags: flags, bytes: t.bytes, minimumLength: t.minimumLength, maximumLength: t.maximumLength,
+                gaps: t.gaps, missingPackets: t.missing, duplicates: t.duplicates, logicalPackets: nil)
+            if t.segmented {
+                let assembled = SegmentAssembler.assemble(packets, file: file)
+                packets.logicalPackets = assembled.logicalPackets
+                allAnomalies += assembled.orphans
+            }
+            perAPID.append(packets)
+        }
+        allAnomalies.sort { ($0.offset, $0.kind.rawValue) < ($1.offset, $1.kind.rawValue) }
+        return PacketIndex(
+            file: file, fileSize: size, apids: perAPID, anomalies: allAnomalies, idlePackets: idlePackets,
+            idleBytes: idleBytes, skippedBytes: skippedBytes, truncatedBytes: truncatedBytes)
+    }
+}

@@ -1,0 +1,27 @@
+/// The rules that decide whether the bytes at an offset are a packet, and so how the scan
+/// resynchronises after junk.
+///
+/// A header is plausible when its version is 0, its length is at most `maximumPacketLength`, and,
+/// when `knownAPIDs` is given, its APID is known (idle packets, APID 2047, always are). A header
+/// is *confirmed* when it starts a chain of plausible headers, each packet ending exactly where the
+/// next begins, `confirmationDepth` long (or reaching the end of the file exactly). Without a known
+/// APID set, an APID not yet seen in the file must chain `newAPIDConfirmationDepth` deep before it
+/// is believed: random bytes have version 0 one time in eight, so short chains of them are common.
+public struct ScanRules: Sendable, Hashable {
+    public var knownAPIDs: Set<UInt16>?
+    public var maximumPacketLength: Int
+    public var confirmationDepth: Int
+    public var newAPIDConfirmationDepth: Int
+
+    public init(
+        knownAPIDs: Set<UInt16>? = nil,
+        maximumPacketLength: Int = PrimaryHeader.maximumPacketLength,
+        confirmationDepth: Int = 3,
+        newAPIDConfirmationDepth: Int = 6
+    ) {
+        self.knownAPIDs = knownAPIDs
+        self.maximumPacketLength = min(max(maximumPacketLength, 7), PrimaryHeader.maximumPacketLength)
+        self.confirmationDepth = max(confirmationDepth, 1)
+        self.newAPIDConfirmationDepth = max(newAPIDConfirmationDepth, confirmationDepth, 1)
+    }
+}

@@ -1,1 +1,0 @@
-// SpacePackets: see ARCHITECTURE.md

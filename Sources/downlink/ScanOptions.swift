@@ -1,0 +1,43 @@
+import ArgumentParser
+import Foundation
+import SpacePackets
+
+/// Options shared by every command that scans Level-0 files.
+struct ScanOptions: ParsableArguments {
+    @Option(name: .long, help: "Comma-separated APIDs the files may hold; other headers count as junk when resynchronising.")
+    var apids: String?
+
+    @Option(name: .long, help: "Largest plausible packet length in bytes (7-65542).")
+    var maxPacketLength: Int = PrimaryHeader.maximumPacketLength
+
+    func rules() throws -> ScanRules {
+        var known: Set<UInt16>? = nil
+        if let apids {
+            var set = Set<UInt16>()
+            for field in apids.split(separator: ",") {
+                guard let apid = UInt16(field.trimmingCharacters(in: .whitespaces)), apid < 2048 else {
+                    throw ValidationError("--apids: '\(field)' is not an APID (0-2047)")
+                }
+                set.insert(apid)
+            }
+            known = set
+        }
+        guard (7...PrimaryHeader.maximumPacketLength).contains(maxPacketLength) else {
+            throw ValidationError("--max-packet-length must be 7-65542")
+        }
+        return ScanRules(knownAPIDs: known, maximumPacketLength: maxPacketLength)
+    }
+
+    /// Maps and scans the files in parallel, with a progress line on a terminal.
+    func scan(_ paths: [String]) async throws -> [ScannedFile] {
+        let rules = try rules()
+        let total = paths.reduce(0) { total, path in
+            total + ((try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0)
+        }
+        let progress = TerminalProgress(label: "scanning", total: total)
+        defer { progress.finish() }
+        var report: (@Sendable (Int) -> Void)? = nil
+        if let progress { report = { progress.update($0) } }
+        return try await PacketScanner.scan(paths: paths, rules: rules, progress: report)
+    }
+}
