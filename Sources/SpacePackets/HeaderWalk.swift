@@ -28,6 +28,10 @@ struct HeaderWalk: ~Copyable {
     let restricted: Bool
     let knownDepth: Int
     let newDepth: Int
+    /// The packet version bits every header must carry, in place (bits 13-15 of the first word),
+    /// and the mask that selects them (0 when any version is accepted).
+    var versionBits: UInt16 = 0
+    var versionMask: UInt16 = 0xE000
     /// APIDs believed to be real: the known set, or (without one) those confirmed so far.
     let allowed: UnsafeMutablePointer<Bool>
     let tally: UnsafeMutablePointer<APIDTally>
@@ -59,7 +63,25 @@ struct HeaderWalk: ~Copyable {
         allowed[Int(PrimaryHeader.idleAPID)] = true
         // A first guess at the packet count; the records grow by doubling if it is low.
         records = PacketRecords(capacity: min(bytes.count / 256, 1 << 22))
+        switch rules.packetVersion {
+        case let .exactly(version):
+            versionBits = UInt16(version & 7) << 13
+        case .any:
+            versionMask = 0
+        case .automatic:
+            if !confirmed(at: 0, depth: newDepth), let first = PrimaryHeader(bytes, at: 0) {
+                versionBits = UInt16(first.version) << 13
+                if !confirmed(at: 0, depth: newDepth) {
+                    versionBits = 0
+                    versionMask = 0
+                    if !confirmed(at: 0, depth: newDepth) { versionMask = 0xE000 }
+                }
+            }
+        }
     }
+
+    /// The packet version the walk accepts; nil when any is.
+    var packetVersion: UInt8? { versionMask == 0 ? nil : UInt8(versionBits >> 13) }
 
     deinit {
         allowed.deallocate()
@@ -78,7 +100,7 @@ struct HeaderWalk: ~Copyable {
             let header = PrimaryHeader(unchecked: bytes, at: position)
             let length = Int(header.word2) &+ 7
             let next = position &+ length
-            if header.word0 < 0x2000, allowed[Int(header.word0 & 0x07FF)], length <= maximumLength, next <= n,
+            if header.word0 & versionMask == versionBits, allowed[Int(header.word0 & 0x07FF)], length <= maximumLength, next <= n,
                next == n || (next <= n &- PrimaryHeader.byteCount && plausibleSuccessor(at: next))
             {
                 accept(at: position, header: header, length: length)
@@ -98,12 +120,12 @@ struct HeaderWalk: ~Copyable {
     private func plausibleSuccessor(at offset: Int) -> Bool {
         let word0 = bytes.loadUnaligned(fromByteOffset: offset, as: UInt16.self).bigEndian
         let word2 = bytes.loadUnaligned(fromByteOffset: offset &+ 4, as: UInt16.self).bigEndian
-        return word0 < 0x2000 && allowed[Int(word0 & 0x07FF)] && Int(word2) &+ 7 <= maximumLength
+        return word0 & versionMask == versionBits && allowed[Int(word0 & 0x07FF)] && Int(word2) &+ 7 <= maximumLength
     }
 
-    /// A header with version 0, an admissible length and (when APIDs are known) a known APID.
+    /// A header with the file's version, an admissible length and (when APIDs are known) a known APID.
     private func plausibleHeader(at offset: Int) -> PrimaryHeader? {
-        guard let header = PrimaryHeader(bytes, at: offset), header.version == 0,
+        guard let header = PrimaryHeader(bytes, at: offset), header.word0 & versionMask == versionBits,
               header.packetLength <= maximumLength else { return nil }
         if restricted && !allowed[Int(header.apid)] { return nil }
         return header
@@ -111,9 +133,9 @@ struct HeaderWalk: ~Copyable {
 
     /// True when `start` begins a chain of plausible, exactly adjacent packets deep enough to
     /// believe, or one that ends exactly at the end of the file.
-    private func confirmed(at start: Int) -> Bool {
+    private func confirmed(at start: Int, depth: Int? = nil) -> Bool {
         guard let first = plausibleHeader(at: start) else { return false }
-        let depth = allowed[Int(first.apid)] ? knownDepth : newDepth
+        let depth = depth ?? (allowed[Int(first.apid)] ? knownDepth : newDepth)
         var offset = start
         var steps = 0
         while steps < depth {
@@ -131,7 +153,7 @@ struct HeaderWalk: ~Copyable {
         var offset = start + 1
         let last = size - 7
         while offset <= last {
-            if bytes[offset] < 0x20, confirmed(at: offset) { return offset }
+            if UInt16(bytes[offset]) << 8 & versionMask == versionBits, confirmed(at: offset) { return offset }
             offset += 1
         }
         return nil
@@ -261,7 +283,7 @@ struct HeaderWalk: ~Copyable {
         }
         allAnomalies.sort { ($0.offset, $0.kind.rawValue) < ($1.offset, $1.kind.rawValue) }
         return PacketIndex(
-            file: file, fileSize: size, apids: perAPID, anomalies: allAnomalies, idlePackets: idlePackets,
+            file: file, fileSize: size, packetVersion: packetVersion, apids: perAPID, anomalies: allAnomalies, idlePackets: idlePackets,
             idleBytes: idleBytes, skippedBytes: skippedBytes, truncatedBytes: truncatedBytes)
     }
 }

@@ -5,6 +5,9 @@ public struct PacketIndex: Sendable {
     /// The file as named by the caller.
     public let file: String
     public let fileSize: Int
+    /// The packet version number the file's headers carry (0 in standard CCSDS files); nil when
+    /// the scan accepted any version (see `PacketVersionRule`).
+    public let packetVersion: UInt8?
     /// One entry per APID present (idle packets excluded), in ascending APID order.
     public internal(set) var apids: [APIDPackets]
     /// Every finding, in ascending byte offset.

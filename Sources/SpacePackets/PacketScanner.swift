@@ -13,7 +13,7 @@ public enum PacketScanner {
         progress: ((Int) -> Void)? = nil
     ) -> PacketIndex {
         guard bytes.count > 0, bytes.baseAddress != nil else {
-            return PacketIndex(file: file, fileSize: 0, apids: [], anomalies: [], idlePackets: 0,
+            return PacketIndex(file: file, fileSize: 0, packetVersion: 0, apids: [], anomalies: [], idlePackets: 0,
                                idleBytes: 0, skippedBytes: 0, truncatedBytes: 0)
         }
         var walk = HeaderWalk(bytes: bytes, file: file, rules: rules)

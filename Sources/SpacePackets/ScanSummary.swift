@@ -6,6 +6,8 @@ public struct ScanSummary: Sendable, Codable {
     public struct File: Sendable, Codable {
         public var file: String
         public var bytes: Int
+        /// Nil when the file's headers carry assorted versions (accepted by the `any` rule).
+        public var packetVersion: UInt8?
         public var packets: Int
         public var idlePackets: Int
         public var skippedBytes: Int
@@ -39,7 +41,7 @@ public struct ScanSummary: Sendable, Codable {
 
     public init(_ scanned: [ScannedFile], timeCode: TimeCode? = nil) {
         files = scanned.map { s in
-            File(file: s.index.file, bytes: s.index.fileSize, packets: s.index.packetCount, idlePackets: s.index.idlePackets,
+            File(file: s.index.file, bytes: s.index.fileSize, packetVersion: s.index.packetVersion, packets: s.index.packetCount, idlePackets: s.index.idlePackets,
                  skippedBytes: s.index.skippedBytes, truncatedBytes: s.index.truncatedBytes, anomalies: s.index.anomalies.count)
         }
         var byAPID: [UInt16: APID] = [:]

@@ -59,6 +59,8 @@ enum InspectTable {
         var out = ""
         for file in summary.files {
             out += "\(file.file): \(group(file.bytes)) bytes, \(group(file.packets)) packets"
+            if let version = file.packetVersion, version != 0 { out += " (packet version \(version), not 0)" }
+            if file.packetVersion == nil { out += " (assorted packet versions)" }
             if file.idlePackets > 0 { out += ", \(group(file.idlePackets)) idle" }
             if file.skippedBytes > 0 { out += ", \(group(file.skippedBytes)) bytes skipped" }
             if file.truncatedBytes > 0 { out += ", \(group(file.truncatedBytes)) bytes truncated" }

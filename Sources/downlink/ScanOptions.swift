@@ -7,6 +7,9 @@ struct ScanOptions: ParsableArguments {
     @Option(name: .long, help: "Comma-separated APIDs the files may hold; other headers count as junk when resynchronising.")
     var apids: String?
 
+    @Option(name: .long, help: "Packet version headers must carry: auto (0, else what the file starts with), any, or 0-7.")
+    var packetVersion: String = "auto"
+
     @Option(name: .long, help: "Largest plausible packet length in bytes (7-65542).")
     var maxPacketLength: Int = PrimaryHeader.maximumPacketLength
 
@@ -25,7 +28,17 @@ struct ScanOptions: ParsableArguments {
         guard (7...PrimaryHeader.maximumPacketLength).contains(maxPacketLength) else {
             throw ValidationError("--max-packet-length must be 7-65542")
         }
-        return ScanRules(knownAPIDs: known, maximumPacketLength: maxPacketLength)
+        let version: PacketVersionRule
+        switch packetVersion {
+        case "auto": version = .automatic
+        case "any": version = .any
+        default:
+            guard let number = UInt8(packetVersion), number <= 7 else {
+                throw ValidationError("--packet-version must be auto, any or 0-7")
+            }
+            version = .exactly(number)
+        }
+        return ScanRules(knownAPIDs: known, packetVersion: version, maximumPacketLength: maxPacketLength)
     }
 
     /// Maps and scans the files in parallel, with a progress line on a terminal.
