@@ -69,12 +69,15 @@ struct HeaderWalk: ~Copyable {
         case .any:
             versionMask = 0
         case .automatic:
-            if !confirmed(at: 0, depth: newDepth), let first = PrimaryHeader(bytes, at: 0) {
+            // A file starting with version 0 is standard; another version is believed only when a
+            // chain of it confirms; assorted versions only when the chain's headers share one APID
+            // (single-APID ground-test files), since with any version nearly any bytes chain.
+            if let first = PrimaryHeader(bytes, at: 0), first.version != 0 {
                 versionBits = UInt16(first.version) << 13
-                if !confirmed(at: 0, depth: newDepth) {
+                if !confirmed(at: 0, depth: newDepth, exactEnd: true) {
                     versionBits = 0
                     versionMask = 0
-                    if !confirmed(at: 0, depth: newDepth) { versionMask = 0xE000 }
+                    if !confirmed(at: 0, depth: newDepth, exactEnd: true, sameAPID: first.apid) { versionMask = 0xE000 }
                 }
             }
         }
@@ -132,39 +135,88 @@ struct HeaderWalk: ~Copyable {
     }
 
     /// True when `start` begins a chain of plausible, exactly adjacent packets deep enough to
-    /// believe, or one that ends exactly at the end of the file.
-    private func confirmed(at start: Int, depth: Int? = nil) -> Bool {
+    /// believe, or one that runs into the end of the file (exactly, or into a final packet or
+    /// header that the file cuts short: nothing more can be checked there).
+    /// With `exactEnd`, only a chain that ends exactly at the end of the file counts there; with
+    /// `sameAPID`, every header of the chain must carry that APID.
+    private func confirmed(at start: Int, depth: Int? = nil, exactEnd: Bool = false, sameAPID: UInt16? = nil) -> Bool {
         guard let first = plausibleHeader(at: start) else { return false }
         let depth = depth ?? (allowed[Int(first.apid)] ? knownDepth : newDepth)
         var offset = start
         var steps = 0
         while steps < depth {
             if offset == size { return steps > 0 }
-            guard let header = plausibleHeader(at: offset) else { return false }
+            if offset > size - PrimaryHeader.byteCount { return steps > 0 && !exactEnd }
+            guard let header = plausibleHeader(at: offset), sameAPID == nil || header.apid == sameAPID else { return false }
             offset += header.packetLength
-            if offset > size { return false }
+            if offset > size { return steps > 0 && !exactEnd }
             steps += 1
         }
         return true
     }
 
-    /// The first offset after `start` where a confirmed chain begins.
+    /// A plausible header of an APID already believed.
+    private func believedHeader(at offset: Int) -> Bool {
+        guard let header = plausibleHeader(at: offset) else { return false }
+        return allowed[Int(header.apid)]
+    }
+
+    /// The first offset after `start` where a confirmed chain begins. Chains starting with an APID
+    /// already believed are preferred: a random header inside a payload whose length happens to
+    /// land on a real packet would otherwise "confirm" through the real packets after it.
     private func nextConfirmed(after start: Int) -> Int? {
+        if let found = search(after: start, believedOnly: true) { return found }
+        return restricted ? nil : search(after: start, believedOnly: false)
+    }
+
+    private func search(after start: Int, believedOnly: Bool) -> Int? {
         var offset = start + 1
         let last = size - 7
         while offset <= last {
-            if UInt16(bytes[offset]) << 8 & versionMask == versionBits, confirmed(at: offset) { return offset }
+            if UInt16(bytes[offset]) << 8 & versionMask == versionBits,
+               !believedOnly || allowed[Int(bytes.loadUnaligned(fromByteOffset: offset, as: UInt16.self).bigEndian & 0x07FF)],
+               confirmed(at: offset, exactEnd: !believedOnly)
+            {
+                return offset
+            }
+            offset += 1
+        }
+        return nil
+    }
+
+    /// The first packet inside `range` that stands alone between two runs of junk: a believed
+    /// APID already seen, a length within the lengths seen for it, and room before the range ends.
+    private func island(in range: Range<Int>) -> Int? {
+        var offset = range.lowerBound
+        while offset < range.upperBound {
+            if let header = plausibleHeader(at: offset), allowed[Int(header.apid)] {
+                let seen = tally[Int(header.apid)]
+                let length = header.packetLength
+                if seen.count > 0, length >= seen.minimumLength, length <= seen.maximumLength,
+                   offset + length <= range.upperBound
+                {
+                    return offset
+                }
+            }
             offset += 1
         }
         return nil
     }
 
     /// The slow path: decides what the bytes at `position` are and returns where to go on.
+    ///
+    /// `position` is where a packet is due (the file's start, or the end of the previous packet),
+    /// so a plausible packet there is believed, even of a new APID, when the next header is of a
+    /// believed APID (or the file ends) or when a chain confirms it. Resynchronisation candidates
+    /// elsewhere must confirm more strictly (`nextConfirmed`).
     private mutating func recover(at position: Int) -> Int {
-        if let header = plausibleHeader(at: position), confirmed(at: position) {
-            allowed[Int(header.apid)] = true
-            accept(at: position, header: header, length: header.packetLength)
-            return position + header.packetLength
+        if let header = plausibleHeader(at: position) {
+            let end = position + header.packetLength
+            if end <= size, end == size || believedHeader(at: end) || confirmed(at: position, depth: knownDepth) {
+                allowed[Int(header.apid)] = true
+                accept(at: position, header: header, length: header.packetLength)
+                return end
+            }
         }
         let resume = nextConfirmed(after: position)
         if let header = plausibleHeader(at: position), allowed[Int(header.apid)],
@@ -175,9 +227,11 @@ struct HeaderWalk: ~Copyable {
             return position + header.packetLength
         }
         if let resume {
-            record(.skippedBytes, at: position, length: resume - position)
-            skippedBytes += resume - position
-            return resume
+            // A packet may stand between this junk and more junk before `resume`.
+            let end = island(in: (position + 1)..<resume) ?? resume
+            record(.skippedBytes, at: position, length: end - position)
+            skippedBytes += end - position
+            return end
         }
         if let header = plausibleHeader(at: position), position + header.packetLength > size {
             record(.truncatedPacket, at: position, apid: header.apid, length: size - position)

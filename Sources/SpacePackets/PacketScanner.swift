@@ -18,7 +18,37 @@ public enum PacketScanner {
         }
         var walk = HeaderWalk(bytes: bytes, file: file, rules: rules)
         walk.run(progress: progress, progressStep: progressStep)
-        return walk.makeIndex()
+        let index = walk.makeIndex()
+        guard rules.knownAPIDs == nil, index.skippedBytes > 0 else { return index }
+        // Junk without a known APID set: a new APID next to junk is hard to tell from junk, so
+        // scan again knowing the APIDs the first pass found. Clean files never pay for this.
+        var learned = rules
+        learned.knownAPIDs = learnedAPIDs(index)
+        learned.packetVersion = index.packetVersion.map { .exactly($0) } ?? .any
+        var second = HeaderWalk(bytes: bytes, file: file, rules: learned)
+        second.run(progress: nil, progressStep: progressStep)
+        return second.makeIndex()
+    }
+
+    /// APIDs a first pass believes: those with two packets or more, and lone packets that touch
+    /// no junk (a lone "packet" right next to junk is most likely junk itself).
+    static func learnedAPIDs(_ index: PacketIndex) -> Set<UInt16> {
+        var junkEdges = Set<Int>()
+        for anomaly in index.anomalies where anomaly.kind == .skippedBytes {
+            junkEdges.insert(anomaly.offset)
+            junkEdges.insert(anomaly.offset + (anomaly.length ?? 0))
+        }
+        var apids = Set<UInt16>()
+        for packets in index.apids {
+            if packets.count >= 2 {
+                apids.insert(packets.apid)
+            } else if let offset = packets.offsets.first, !junkEdges.contains(offset),
+                      !junkEdges.contains(offset + Int(packets.lengths[0]))
+            {
+                apids.insert(packets.apid)
+            }
+        }
+        return apids
     }
 
     /// Scans a mapped file.

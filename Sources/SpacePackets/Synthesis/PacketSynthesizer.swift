@@ -266,7 +266,15 @@ private struct Generator {
 
     mutating func emitJunk() {
         let length = 1 + Int(random.next() % 64)
-        noteAnomaly(Anomaly(kind: .skippedBytes, file: "", offset: written + buffer.count, length: length))
+        let offset = written + buffer.count
+        // Junk right after junk is one run to any reader: extend the run.
+        if let previous = result.expectedAnomalies.indices.last, result.expectedAnomalies[previous].kind == .skippedBytes,
+           result.expectedAnomalies[previous].offset + result.expectedAnomalies[previous].length! == offset
+        {
+            result.expectedAnomalies[previous].length! += length
+        } else {
+            noteAnomaly(Anomaly(kind: .skippedBytes, file: "", offset: offset, length: length))
+        }
         let start = buffer.count
         buffer.append(contentsOf: repeatElement(0, count: length))
         buffer.withUnsafeMutableBytes { random.fill($0.baseAddress! + start, count: length) }
