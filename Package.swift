@@ -38,6 +38,8 @@ let package = Package(
         ),
         .testTarget(name: "SpacePacketsTests", dependencies: ["SpacePackets"]),
         .testTarget(name: "PacketDefinitionsTests", dependencies: ["PacketDefinitions"]),
+        // Runs the built `downlink` binary: exit codes, messages and outputs as users see them.
+        .testTarget(name: "downlinkTests", dependencies: ["downlink", "SpacePackets"]),
         .testTarget(name: "DatasetTests", dependencies: ["Dataset"]),
         .testTarget(name: "CDFTests", dependencies: ["CDF", "Dataset"]),
     ],
