@@ -1,14 +1,13 @@
-/// Per-APID running totals kept while a file is walked.
+/// Per-APID state kept while a file is walked: only what the walk itself needs (the sequence
+/// check, and lengths seen for recognising a lone packet between junk runs). Counts and byte
+/// totals are computed afterwards from the records, off the hot loop.
 struct APIDTally {
-    var count = 0
-    var bytes = 0
-    var minimumLength = Int.max
-    var maximumLength = 0
     var lastSequence: Int32 = -1
     var gaps = 0
     var missing = 0
     var duplicates = 0
-    var segmented = false
+    var minimumLength = Int.max
+    var maximumLength = 0
 }
 
 /// One pass over the primary headers of a mapped file: the scan's engine.
@@ -19,7 +18,7 @@ struct APIDTally {
 /// headers by chaining (see `ScanRules`) and accounts for every byte it skips. Sequence counts are
 /// checked per APID with 14-bit rollover as packets are accepted.
 ///
-/// Cost: 2048-entry APID tables (~100 KB) plus 16 bytes a packet in `PacketRecords`.
+/// Cost: 2048-entry APID tables (~80 KB) plus 16 bytes a packet in `PacketRecords`.
 struct HeaderWalk: ~Copyable {
     let bytes: UnsafeRawBufferPointer
     let file: String
@@ -100,6 +99,11 @@ struct HeaderWalk: ~Copyable {
                 progress?(position)
                 nextReport = position &+ progressStep
             }
+            position = fastPath(from: position, limit: min(nextReport, n &- PrimaryHeader.byteCount))
+            guard position <= n &- PrimaryHeader.byteCount, position < nextReport else { continue }
+            if records.count == records.capacity { records.grow() }
+            // The fast path stopped here: the general path decides (idle packets, new APIDs,
+            // junk, a truncated end).
             let header = PrimaryHeader(unchecked: bytes, at: position)
             let length = Int(header.word2) &+ 7
             let next = position &+ length
@@ -117,6 +121,58 @@ struct HeaderWalk: ~Copyable {
             truncatedBytes += n - position
         }
         progress?(n)
+    }
+
+    /// The common case in a tight loop over local copies of everything it touches: a packet of
+    /// a believed APID followed by a plausible header. Returns the offset where it stopped: at
+    /// `limit` or beyond, or at a packet the general path must look at (including idle packets
+    /// and full records, so that this loop stays small).
+    private mutating func fastPath(from start: Int, limit: Int) -> Int {
+        guard let base = bytes.baseAddress else { return start }
+        let n = size
+        let allowed = self.allowed
+        let tally = self.tally
+        let mask = versionMask
+        let bits = versionBits
+        let maximumLength = self.maximumLength
+        let offsets = records.offsets
+        let identities = records.identities
+        let lengths = records.lengths
+        let capacity = records.capacity
+        var count = records.count
+        var position = start
+        while position <= limit, count < capacity {
+            let first = (base + position).loadUnaligned(as: UInt32.self).bigEndian
+            let word0 = UInt16(truncatingIfNeeded: first >> 16)
+            let length = Int((base + position + 4).loadUnaligned(as: UInt16.self).bigEndian) &+ 7
+            let next = position &+ length
+            let apid = Int(word0 & 0x07FF)
+            guard word0 & mask == bits, allowed[apid], apid != 2047, length <= maximumLength, next <= n else { break }
+            if next != n {
+                guard next <= n &- PrimaryHeader.byteCount else { break }
+                let nextWord0 = (base + next).loadUnaligned(as: UInt16.self).bigEndian
+                let nextLength = Int((base + next + 4).loadUnaligned(as: UInt16.self).bigEndian) &+ 7
+                guard nextWord0 & mask == bits, allowed[Int(nextWord0 & 0x07FF)], nextLength <= maximumLength else { break }
+            }
+            offsets[count] = position
+            identities[count] = UInt32(truncatingIfNeeded: apid) << 16 | (first & 0xFFFF)
+            lengths[count] = UInt32(truncatingIfNeeded: length)
+            count &+= 1
+            let entry = tally + apid
+            if length != entry.pointee.minimumLength {
+                if length < entry.pointee.minimumLength { entry.pointee.minimumLength = length }
+                if length > entry.pointee.maximumLength { entry.pointee.maximumLength = length }
+            }
+            let sequence = Int32(truncatingIfNeeded: first & 0x3FFF)
+            let last = entry.pointee.lastSequence
+            entry.pointee.lastSequence = sequence
+            if sequence != (last &+ 1) & 0x3FFF, last >= 0 {
+                sequenceBreak(at: position, apid: UInt16(apid), sequence: sequence, last: last, expected: (last + 1) & 0x3FFF)
+            }
+            position = next
+        }
+        records.count = count
+        return position
     }
 
     @inline(__always)
@@ -192,7 +248,7 @@ struct HeaderWalk: ~Copyable {
             if let header = plausibleHeader(at: offset), allowed[Int(header.apid)] {
                 let seen = tally[Int(header.apid)]
                 let length = header.packetLength
-                if seen.count > 0, length >= seen.minimumLength, length <= seen.maximumLength,
+                if seen.lastSequence >= 0, length >= seen.minimumLength, length <= seen.maximumLength,
                    offset + length <= range.upperBound
                 {
                     return offset
@@ -253,17 +309,15 @@ struct HeaderWalk: ~Copyable {
         }
         records.append(offset: offset, apid: apid, word1: header.word1, length: length)
         let entry = tally + Int(apid)
-        entry.pointee.count += 1
-        entry.pointee.bytes += length
-        if length < entry.pointee.minimumLength { entry.pointee.minimumLength = length }
-        if length > entry.pointee.maximumLength { entry.pointee.maximumLength = length }
-        if header.word1 < 0xC000 { entry.pointee.segmented = true }
+        if length != entry.pointee.minimumLength {
+            if length < entry.pointee.minimumLength { entry.pointee.minimumLength = length }
+            if length > entry.pointee.maximumLength { entry.pointee.maximumLength = length }
+        }
         let sequence = Int32(header.word1 & 0x3FFF)
         let last = entry.pointee.lastSequence
         entry.pointee.lastSequence = sequence
-        if last >= 0 {
-            let expected = (last + 1) & 0x3FFF
-            if sequence != expected { sequenceBreak(at: offset, apid: apid, sequence: sequence, last: last, expected: expected) }
+        if sequence != (last &+ 1) & 0x3FFF, last >= 0 {
+            sequenceBreak(at: offset, apid: apid, sequence: sequence, last: last, expected: (last + 1) & 0x3FFF)
         }
     }
 
@@ -286,49 +340,76 @@ struct HeaderWalk: ~Copyable {
         anomalies.append(Anomaly(kind: kind, file: file, offset: offset, apid: apid, length: length, sequenceCount: sequenceCount))
     }
 
-    /// Gathers the file-order records into per-APID columns and reassembles segments.
+    /// Gathers the file-order records into per-APID columns (a counting sort by APID, then one
+    /// gather per column; plain copies when the file holds one APID) and reassembles segments.
     func makeIndex() -> PacketIndex {
-        var perAPID: [APIDPackets] = []
-        var allAnomalies = anomalies
-        var present: [Int] = []
-        for apid in 0..<2048 where tally[apid].count > 0 { present.append(apid) }
-        // Counting sort: start of each APID's run in `order`, then the record numbers in file order.
-        var start = [Int](repeating: 0, count: 2049)
-        for apid in 0..<2048 { start[apid + 1] = start[apid] + tally[apid].count }
         let total = records.count
+        let identities = records.identities
+        var counts = [Int](repeating: 0, count: 2048)
+        for row in 0..<total { counts[Int(identities[row] >> 16)] += 1 }
+        let present = (0..<2048).filter { counts[$0] > 0 }
+        var start = [Int](repeating: 0, count: 2049)
+        for apid in 0..<2048 { start[apid + 1] = start[apid] + counts[apid] }
+        // `order` lists record rows grouped by APID, in file order within each APID.
         let order = UnsafeMutablePointer<Int32>.allocate(capacity: max(total, 1))
         defer { order.deallocate() }
         if present.count > 1 {
             var cursor = start
             for row in 0..<total {
-                let apid = Int(records.identities[row] >> 16)
+                let apid = Int(identities[row] >> 16)
                 order[cursor[apid]] = Int32(truncatingIfNeeded: row)
                 cursor[apid] += 1
             }
-        } else {
-            for row in 0..<total { order[row] = Int32(truncatingIfNeeded: row) }
         }
+        var perAPID: [APIDPackets] = []
+        var allAnomalies = anomalies
         for apid in present {
+            let count = counts[apid]
+            let rows = order + start[apid]
+            let single = present.count == 1
+            let offsets = [Int](unsafeUninitializedCapacity: count) { buffer, initialized in
+                if single {
+                    buffer.baseAddress!.initialize(from: records.offsets, count: count)
+                } else {
+                    for i in 0..<count { buffer[i] = records.offsets[Int(rows[i])] }
+                }
+                initialized = count
+            }
+            var bytes = 0
+            let lengths = [UInt32](unsafeUninitializedCapacity: count) { buffer, initialized in
+                if single {
+                    buffer.baseAddress!.initialize(from: records.lengths, count: count)
+                } else {
+                    for i in 0..<count { buffer[i] = records.lengths[Int(rows[i])] }
+                }
+                for i in 0..<count { bytes &+= Int(buffer[i]) }
+                initialized = count
+            }
+            var segmented = false
+            let sequenceCounts = [UInt16](unsafeUninitializedCapacity: count) { buffer, initialized in
+                var flagsAnd: UInt32 = 0xFFFF
+                for i in 0..<count {
+                    let identity = identities[single ? i : Int(rows[i])]
+                    flagsAnd &= identity
+                    buffer[i] = UInt16(truncatingIfNeeded: identity) & 0x3FFF
+                }
+                segmented = flagsAnd & 0xC000 != 0xC000
+                initialized = count
+            }
+            let flags = [SequenceFlags](unsafeUninitializedCapacity: count) { buffer, initialized in
+                // SequenceFlags' cases are declared in raw-value order, so its in-memory tag is
+                // its raw value: the two flag bits store directly.
+                buffer.withMemoryRebound(to: UInt8.self) { raw in
+                    for i in 0..<count { raw[i] = UInt8(truncatingIfNeeded: identities[single ? i : Int(rows[i])] >> 14) & 3 }
+                }
+                initialized = count
+            }
             let t = tally[apid]
-            let rows = UnsafeBufferPointer(start: order + start[apid], count: t.count)
-            let offsets = [Int](unsafeUninitializedCapacity: t.count) { buffer, initialized in
-                for (i, row) in rows.enumerated() { buffer[i] = records.offsets[Int(row)] }
-                initialized = t.count
-            }
-            let lengths = [UInt32](unsafeUninitializedCapacity: t.count) { buffer, initialized in
-                for (i, row) in rows.enumerated() { buffer[i] = records.lengths[Int(row)] }
-                initialized = t.count
-            }
-            let sequenceCounts = [UInt16](unsafeUninitializedCapacity: t.count) { buffer, initialized in
-                for (i, row) in rows.enumerated() { buffer[i] = UInt16(truncatingIfNeeded: records.identities[Int(row)]) & 0x3FFF }
-                initialized = t.count
-            }
-            let flags = rows.map { SequenceFlags(rawValue: UInt8(truncatingIfNeeded: records.identities[Int($0)] >> 14) & 3)! }
             var packets = APIDPackets(
                 apid: UInt16(apid), offsets: offsets, lengths: lengths, sequenceCounts: sequenceCounts,
-                sequenceFlags: flags, bytes: t.bytes, minimumLength: t.minimumLength, maximumLength: t.maximumLength,
+                sequenceFlags: flags, bytes: bytes, minimumLength: t.minimumLength, maximumLength: t.maximumLength,
                 gaps: t.gaps, missingPackets: t.missing, duplicates: t.duplicates, logicalPackets: nil)
-            if t.segmented {
+            if segmented {
                 let assembled = SegmentAssembler.assemble(packets, file: file)
                 packets.logicalPackets = assembled.logicalPackets
                 allAnomalies += assembled.orphans

@@ -7,8 +7,8 @@ struct PacketRecords: ~Copyable {
     /// APID in the high 16 bits, the second header word (flags and sequence count) in the low 16.
     private(set) var identities: UnsafeMutablePointer<UInt32>
     private(set) var lengths: UnsafeMutablePointer<UInt32>
-    private(set) var count = 0
-    private var capacity: Int
+    var count = 0
+    private(set) var capacity: Int
 
     init(capacity: Int) {
         self.capacity = max(capacity, 64)
@@ -32,7 +32,7 @@ struct PacketRecords: ~Copyable {
         count += 1
     }
 
-    private mutating func grow() {
+    mutating func grow() {
         let newCapacity = capacity * 2
         offsets = Self.reallocate(offsets, count: count, to: newCapacity)
         identities = Self.reallocate(identities, count: count, to: newCapacity)

@@ -71,7 +71,8 @@ public enum PacketType: UInt8, Sendable, Codable {
     case telecommand = 1
 }
 
-/// Sequence flags: where a packet stands in a segmented user data unit.
+/// Sequence flags: where a packet stands in a segmented user data unit. The cases are declared in
+/// raw-value order on purpose: the scanner stores the two flag bits straight into this type.
 public enum SequenceFlags: UInt8, Sendable, Codable, CaseIterable {
     case continuation = 0
     case first = 1
