@@ -10,7 +10,7 @@ import Darwin
 /// and in input order (files in the order given, packets in file order): what
 /// `ccsdspy.split_by_apid` produces, for inputs of any size.
 ///
-/// Runs of adjacent packets are written with one `write` each, straight from the mapping (a
+/// Runs of adjacent packets are written straight from the mapping, many runs per `writev` (a
 /// single-APID file is one write). Every output is written to a temporary file in the output
 /// folder, synced, and renamed only when all outputs are complete: a failure leaves no output.
 public enum PacketSplitter {
@@ -61,7 +61,14 @@ public enum PacketSplitter {
         return outputs
     }
 
+    /// Writes the packets as runs of adjacent packets, up to 1024 runs per `writev`, straight from
+    /// the mapping: interleaved APIDs make runs short, and a syscall per run would dominate.
     private static func writeRuns(of list: APIDPackets, from mapped: UnsafeRawBufferPointer, to fd: Int32, path: String) throws(SpacePacketError) {
+        guard let base = mapped.baseAddress else { return }
+        let batch = 1024
+        let vectors = UnsafeMutablePointer<iovec>.allocate(capacity: batch)
+        defer { vectors.deallocate() }
+        var used = 0
         var i = 0
         let count = list.count
         while i < count {
@@ -72,7 +79,33 @@ public enum PacketSplitter {
                 end += Int(list.lengths[i])
                 i += 1
             }
-            try writeAll(UnsafeRawBufferPointer(rebasing: mapped[start..<end]), to: fd, path: path)
+            vectors[used] = iovec(iov_base: UnsafeMutableRawPointer(mutating: base + start), iov_len: end - start)
+            used += 1
+            if used == batch || i == count {
+                try writeVectors(vectors, count: used, to: fd, path: path)
+                used = 0
+            }
+        }
+    }
+
+    /// `writev` until every vector is written, resuming after partial writes.
+    private static func writeVectors(_ vectors: UnsafeMutablePointer<iovec>, count: Int, to fd: Int32, path: String) throws(SpacePacketError) {
+        var first = 0
+        while first < count {
+            let written = writev(fd, vectors + first, Int32(count - first))
+            if written < 0 {
+                if errno == EINTR { continue }
+                throw .cannotWrite(path: path, reason: MappedFile.systemMessage())
+            }
+            var remaining = written
+            while first < count, remaining >= vectors[first].iov_len {
+                remaining -= vectors[first].iov_len
+                first += 1
+            }
+            if remaining > 0 {
+                vectors[first].iov_base = vectors[first].iov_base + remaining
+                vectors[first].iov_len -= remaining
+            }
         }
     }
 
