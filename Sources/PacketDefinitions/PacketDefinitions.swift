@@ -1,1 +1,0 @@
-// PacketDefinitions: see ARCHITECTURE.md
