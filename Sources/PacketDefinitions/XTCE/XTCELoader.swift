@@ -139,6 +139,13 @@ struct XTCEBuilder {
         return ContainerID(i)
     }
 
+    /// `shortDescription` attribute, or the text of a `ShortDescription` element (XTCE 1.0 style, used by IMAP MAG).
+    func shortDescription(_ e: XMLElement) -> String? {
+        if let a = e.attribute("shortDescription") { return a }
+        guard let t = e.xtceChild("ShortDescription")?.trimmedText, !t.isEmpty else { return nil }
+        return t
+    }
+
     /// `LongDescription` text, when present and not empty.
     func longDescription(_ e: XMLElement) -> String? {
         guard let t = e.xtceChild("LongDescription")?.trimmedText, !t.isEmpty else { return nil }
@@ -156,7 +163,7 @@ struct XTCEBuilder {
             aliases.append(Alias(nameSpace: a.attribute("nameSpace") ?? "", alias: try reader.required(a, "alias")))
         }
         return Parameter(id: id, name: d.name, qualifiedName: d.qualifiedName, type: type,
-                         shortDescription: e.attribute("shortDescription"), longDescription: longDescription(e),
+                         shortDescription: shortDescription(e), longDescription: longDescription(e),
                          units: types[type.index].units, aliases: aliases,
                          dataSource: e.xtceChild("ParameterProperties")?.attribute("dataSource"),
                          source: reader.location(e))
@@ -185,7 +192,7 @@ struct XTCEBuilder {
             base = BaseContainer(container: baseID, restriction: restriction)
         }
         return SequenceContainer(id: id, name: d.name, qualifiedName: d.qualifiedName,
-                                 shortDescription: e.attribute("shortDescription"), longDescription: longDescription(e),
+                                 shortDescription: shortDescription(e), longDescription: longDescription(e),
                                  isAbstract: try reader.bool(e, "abstract", default: false), base: base,
                                  entries: entries, source: reader.location(e))
     }

@@ -95,7 +95,7 @@ extension XTCEBuilder {
             throw reader.error(e, .unsupported("parameter type element <\(e.localName)>"))
         }
         return ParameterType(id: id, name: d.name, qualifiedName: d.qualifiedName,
-                             shortDescription: e.attribute("shortDescription"), longDescription: longDescription(e),
+                             shortDescription: shortDescription(e), longDescription: longDescription(e),
                              units: units, kind: kind, encoding: encoding, source: reader.location(e))
     }
 
