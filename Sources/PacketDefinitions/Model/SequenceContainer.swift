@@ -71,7 +71,8 @@ public struct EntryLocation: Hashable, Sendable {
     }
 }
 
-/// XTCE `RepeatEntry`: the entry occurs `count` times, `offsetInBits` apart (gap after each).
+/// XTCE `RepeatEntry`: the entry occurs `count` times with `offsetInBits` bits between consecutive
+/// occurrences (none after the last), so it spans `count * size + (count - 1) * offsetInBits` bits.
 public struct RepeatEntry: Hashable, Sendable {
     public var count: IntegerValue
     public var offsetInBits: IntegerValue

@@ -267,7 +267,7 @@ struct DefinitionResolver {
         }
         guard let r = e.repeatEntry else { return one }
         guard let one, let n = r.count.fixedValue, let gap = r.offsetInBits.fixedValue else { return nil }
-        return Int(n) * (one + Int(gap))
+        return Int(n) * one + max(Int(n) - 1, 0) * Int(gap)
     }
 
     private func typeSize(_ t: ParameterTypeID, types: [ParameterType], dims: [ArrayDimension]?) -> Int? {
