@@ -166,9 +166,11 @@ struct XMLParser {
                 let startLine = line
                 let text = try parseText()
                 if stack.isEmpty {
-                    if text.contains(where: { !($0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" || $0 == "\r\n") }) {
+                    let isSpace: (Character) -> Bool = { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" || $0 == "\r\n" }
+                    if let firstText = text.firstIndex(where: { !isSpace($0) }) {
+                        let newlines = text[..<firstText].reduce(0) { $0 + ($1 == "\n" || $1 == "\r\n" ? 1 : 0) }
                         throw fail(root == nil ? "text before the root element" : "text after the root element",
-                                   line: startLine)
+                                   line: startLine + newlines)
                     }
                 } else {
                     stack[stack.count - 1].text += text
