@@ -5,6 +5,8 @@
 /// `description` reads like a compiler diagnostic, e.g.
 /// `hit_packet_definitions.xml:123: unknown parameter type 'FOO' referenced by parameter 'BAR'`.
 /// Every loader function throws only this type.
+///
+/// Value type; building the description costs one string interpolation.
 public struct DefinitionError: Error, Hashable, Sendable, CustomStringConvertible {
     /// The file name as given to the loader.
     public var file: String

@@ -113,3 +113,26 @@ struct LoaderDispatchTests {
         #expect(csv.file.hasSuffix("testdata/definitions/simple.csv"))
     }
 }
+
+struct FloatSpellingTests {
+    /// IMAP writes `IEEE-754`; XTCE says `IEEE754_1985`. Both mean IEEE 754 binary32/binary64.
+    @Test(arguments: ["IEEE-754", "IEEE754_1985", "IEEE754"])
+    func ieeeSpellingsLoad(_ spelling: String) throws {
+        let set = try XTCELoader.load(xml: xtceDocument("""
+            <xtce:TelemetryMetaData><xtce:ParameterTypeSet>
+            <xtce:FloatParameterType name="F" sizeInBits="64"><xtce:FloatDataEncoding sizeInBits="64" encoding="\(spelling)"/></xtce:FloatParameterType>
+            </xtce:ParameterTypeSet></xtce:TelemetryMetaData>
+            """, namespace: "http://www.omg.org/space/xtce"), file: "f.xml")
+        #expect(set.parameterType(named: "F")?.encoding == .float(FloatEncoding(sizeInBits: 64)))
+        #expect(set.parameterType(named: "F")?.kind == .float(sizeInBits: 64))
+    }
+
+    @Test func otherFloatFormatsAreUnsupported() {
+        let text = xtceDocument("""
+            <xtce:TelemetryMetaData><xtce:ParameterTypeSet>
+            <xtce:FloatParameterType name="F"><xtce:FloatDataEncoding encoding="IBM"/></xtce:FloatParameterType>
+            </xtce:ParameterTypeSet></xtce:TelemetryMetaData>
+            """)
+        #expect(loadError(xml: text)?.description == "test.xml:4: unsupported: float encoding 'IBM' in parameter type 'F'")
+    }
+}

@@ -25,6 +25,8 @@ public enum CSVBitOffsetOrigin: Sendable {
 /// The result has an abstract `CCSDSPacket` container holding the primary header fields under
 /// CCSDSPy's names (`CCSDS_VERSION_NUMBER` ... `CCSDS_PACKET_LENGTH`) and one concrete container
 /// extending it with the file's fields, restricted to `apid` when one is given.
+///
+/// Cost: one pass over the text; the result is a `DefinitionSet` like any other.
 public enum CSVDefinitionLoader {
     /// Loads the CSV file at `path`. `containerName` defaults to the file name without extension.
     public static func load(contentsOf path: String, apid: Int? = nil, containerName: String? = nil,

@@ -1,6 +1,8 @@
 // Raw-to-engineering conversions: XTCE's PolynomialCalibrator, SplineCalibrator, ContextCalibrator.
 
 /// A conversion from a raw value to an engineering value.
+///
+/// Value type; evaluation costs are given per case below.
 public enum Calibrator: Hashable, Sendable {
     case polynomial(PolynomialCalibrator)
     case spline(SplineCalibrator)
@@ -33,6 +35,8 @@ public struct PolynomialCalibrator: Hashable, Sendable {
 }
 
 /// One (raw, calibrated) pair of a spline.
+///
+/// Two doubles.
 public struct SplinePoint: Hashable, Sendable {
     public var raw: Double
     public var calibrated: Double
@@ -83,6 +87,8 @@ public struct SplineCalibrator: Hashable, Sendable {
 
 /// A calibrator that applies when `match` holds for the packet being decoded
 /// (XTCE `ContextCalibrator`: `ContextMatch` + `Calibrator`).
+///
+/// Value type; evaluating `match` costs one lookup per comparison.
 public struct ContextCalibrator: Hashable, Sendable {
     public var match: MatchCriteria
     public var calibrator: Calibrator

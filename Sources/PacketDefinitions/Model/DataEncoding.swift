@@ -56,6 +56,8 @@ public struct DynamicValue: Hashable, Sendable {
 
 /// The raw representation of a parameter in the packet. Every telemetered parameter's type has
 /// one; the decode-plan compiler turns it into an extractor.
+///
+/// Value type; a few words plus any calibrators. Compile it once into an extractor, never consult it per packet.
 public enum DataEncoding: Hashable, Sendable {
     case integer(IntegerEncoding)
     case float(FloatEncoding)
@@ -106,6 +108,8 @@ public enum IntegerScheme: String, Hashable, Sendable {
 }
 
 /// An integer field of 1 to 64 bits at any bit alignment (XTCE `IntegerDataEncoding`).
+///
+/// Value type of a few words (plus calibrators, usually none).
 public struct IntegerEncoding: Hashable, Sendable {
     /// Width in bits, 1...64 (a multiple of 4 for BCD, of 8 for packed BCD).
     public var sizeInBits: Int
@@ -128,6 +132,8 @@ public struct IntegerEncoding: Hashable, Sendable {
 
 /// An IEEE 754 binary32 or binary64 field (XTCE `FloatDataEncoding` with `IEEE754_1985`, also
 /// spelled `IEEE-754`). MIL-STD-1750A is rejected by the loader.
+///
+/// Value type of a few words.
 public struct FloatEncoding: Hashable, Sendable {
     /// 32 or 64.
     public var sizeInBits: Int
@@ -145,6 +151,8 @@ public struct FloatEncoding: Hashable, Sendable {
 }
 
 /// An opaque run of bits (XTCE `BinaryDataEncoding`), fixed or sized by another parameter.
+///
+/// Value type of a few words.
 public struct BinaryEncoding: Hashable, Sendable {
     /// Size in bits: constant, or `slope * parameter + intercept`.
     public var sizeInBits: IntegerValue
@@ -173,6 +181,8 @@ public enum StringContent: Hashable, Sendable {
 }
 
 /// A character string field (XTCE `StringDataEncoding`).
+///
+/// Value type: a charset string and two small enums.
 public struct StringEncoding: Hashable, Sendable {
     /// Character set as written, e.g. `UTF-8` (the default) or `US-ASCII`.
     public var charset: String

@@ -52,6 +52,8 @@ public enum ComparisonOperand: Hashable, Sendable {
 }
 
 /// `parameter op operand` (XTCE `Comparison`, or a `Condition` of a `BooleanExpression`).
+///
+/// Value type of a few words.
 public struct Comparison: Hashable, Sendable {
     public var parameter: ParameterInstanceRef
     public var comparisonOperator: ComparisonOperator
@@ -66,6 +68,8 @@ public struct Comparison: Hashable, Sendable {
 
 /// A boolean condition tree (XTCE `MatchCriteriaType`): a single `Comparison`, a `ComparisonList`
 /// (all must hold), or a `BooleanExpression` of `ANDedConditions` / `ORedConditions`.
+///
+/// Value type (boxed tree); evaluating it costs one parameter lookup and compare per comparison.
 public indirect enum MatchCriteria: Hashable, Sendable {
     case comparison(Comparison)
     /// Every member holds (`ComparisonList`, `ANDedConditions`). An empty list holds.

@@ -37,6 +37,8 @@ public struct Parameter: Hashable, Sendable {
 }
 
 /// An alternative name of a parameter in some naming scheme (XTCE `Alias`).
+///
+/// Value type: two strings.
 public struct Alias: Hashable, Sendable {
     public var nameSpace: String
     public var alias: String

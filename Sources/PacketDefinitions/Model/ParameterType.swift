@@ -38,6 +38,8 @@ public struct ParameterType: Hashable, Sendable {
 }
 
 /// The engineering kind of a parameter type.
+///
+/// Value type; enumerations and aggregates carry their (short) lists.
 public enum ParameterTypeKind: Hashable, Sendable {
     /// `IntegerParameterType`: engineering `signed` and `sizeInBits` (default true and 32).
     case integer(signed: Bool, sizeInBits: Int)
@@ -78,6 +80,8 @@ public enum ParameterTypeKind: Hashable, Sendable {
 }
 
 /// One label of an enumeration: raw values `value...maxValue` map to `label`.
+///
+/// Value type: two integers and a label.
 public struct EnumerationEntry: Hashable, Sendable {
     public var value: Int64
     /// Upper end of the range (XTCE `maxValue`); equal to `value` for a single value.
@@ -128,6 +132,8 @@ public enum Epoch: Hashable, Sendable {
 
 /// Scale and reference of a time type (XTCE `Encoding` of time types and `ReferenceTime`):
 /// time = `raw * scale + offset` in `units`, counted from `epoch` or from the value of `offsetFrom`.
+///
+/// Value type of a few words.
 public struct TimeTypeInfo: Hashable, Sendable {
     /// XTCE `Encoding/@units`: `seconds` (default) or a multiple thereof as written.
     public var units: String
@@ -173,6 +179,8 @@ public struct ArrayDimension: Hashable, Sendable {
 }
 
 /// What an array is made of (XTCE `ArrayParameterType`).
+///
+/// Value type; dimensions are a short array.
 public struct ArrayTypeInfo: Hashable, Sendable {
     /// The element type.
     public var elementType: ParameterTypeID
@@ -195,6 +203,8 @@ public struct ArrayTypeInfo: Hashable, Sendable {
 }
 
 /// A named member of an aggregate (XTCE `Member`).
+///
+/// Value type: a name and an ID.
 public struct AggregateMember: Hashable, Sendable {
     public var name: String
     public var type: ParameterTypeID

@@ -34,6 +34,8 @@ public struct ResolvedContainer: Hashable, Sendable {
 }
 
 /// One container of a resolved chain.
+///
+/// Value type of a few words.
 public struct ResolvedLevel: Hashable, Sendable {
     public var container: ContainerID
     /// The restriction under which this container extends the previous level (`nil` for the root
@@ -44,6 +46,8 @@ public struct ResolvedLevel: Hashable, Sendable {
 }
 
 /// An entry of a resolved container, with where it came from.
+///
+/// Value type: a copy of the entry plus four words.
 public struct ResolvedEntry: Hashable, Sendable {
     /// The entry. For entries pulled in through a `ContainerRefEntry`, the reference's include
     /// condition is ANDed in and its location applies to the first pulled-in entry.

@@ -5,6 +5,8 @@
 /// A container lists entries and may extend a base container under restriction criteria: a
 /// packet is of this container when it matches the base and the criteria hold. The full,
 /// base-first layout of every concrete container is precomputed in `DefinitionSet.resolvedContainers`.
+///
+/// Value type; its entries array is the bulk.
 public struct SequenceContainer: Hashable, Sendable {
     public var id: ContainerID
     public var name: String
@@ -39,6 +41,8 @@ public struct SequenceContainer: Hashable, Sendable {
 }
 
 /// XTCE `BaseContainer` with its `RestrictionCriteria`.
+///
+/// Value type: an ID and an optional condition.
 public struct BaseContainer: Hashable, Sendable {
     public var container: ContainerID
     /// `nil` when the base is extended unconditionally.
@@ -62,6 +66,8 @@ public enum ReferenceLocation: String, Hashable, Sendable {
 }
 
 /// An entry's explicit location.
+///
+/// Value type of a few words.
 public struct EntryLocation: Hashable, Sendable {
     public var reference: ReferenceLocation
     public var offsetInBits: IntegerValue
@@ -73,6 +79,8 @@ public struct EntryLocation: Hashable, Sendable {
 
 /// XTCE `RepeatEntry`: the entry occurs `count` times with `offsetInBits` bits between consecutive
 /// occurrences (none after the last), so it spans `count * size + (count - 1) * offsetInBits` bits.
+///
+/// Value type of a few words.
 public struct RepeatEntry: Hashable, Sendable {
     public var count: IntegerValue
     public var offsetInBits: IntegerValue
@@ -83,6 +91,8 @@ public struct RepeatEntry: Hashable, Sendable {
 }
 
 /// One entry of a container's entry list.
+///
+/// Value type of a few words; conditions are small trees.
 public struct ContainerEntry: Hashable, Sendable {
     public enum Kind: Hashable, Sendable {
         /// `ParameterRefEntry`.
