@@ -89,7 +89,7 @@ public struct DefinitionSet: Sendable {
 
     /// Size in bits of a value of this type when it does not depend on packet contents: the
     /// encoding's size, element size times element count for arrays with constant dimensions,
-    /// the sum of members for aggregates. `nil` otherwise.
+    /// the sum of members for aggregates. `nil` otherwise (or if it does not fit in an `Int`).
     public func fixedSizeInBits(of type: ParameterTypeID) -> Int? {
         var visiting = Set<Int>()
         return fixedSize(type, &visiting)
@@ -103,17 +103,21 @@ public struct DefinitionSet: Sendable {
         case .array(let info):
             guard !info.expandsToFillPacket, !info.dimensions.isEmpty,
                   let element = fixedSize(info.elementType, &visiting) else { return nil }
-            var count = 1
+            var total = element
             for d in info.dimensions {
                 guard let n = d.fixedCount else { return nil }
-                count *= n
+                let (r, overflow) = total.multipliedReportingOverflow(by: n)
+                if overflow { return nil }
+                total = r
             }
-            return count * element
+            return total
         case .aggregate(let members):
             var total = 0
             for m in members {
                 guard let s = fixedSize(m.type, &visiting) else { return nil }
-                total += s
+                let (r, overflow) = total.addingReportingOverflow(s)
+                if overflow { return nil }
+                total = r
             }
             return total
         default:

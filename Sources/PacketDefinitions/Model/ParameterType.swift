@@ -174,7 +174,9 @@ public struct ArrayDimension: Hashable, Sendable {
     /// Number of elements when both bounds are constants.
     public var fixedCount: Int? {
         guard let s = startingIndex.fixedValue, let e = endingIndex.fixedValue else { return nil }
-        return Int(e - s + 1)
+        let (span, overflow) = e.subtractingReportingOverflow(s)
+        guard !overflow, span < Int64.max else { return nil }
+        return Int(span + 1)
     }
 }
 

@@ -162,16 +162,21 @@ struct DefinitionResolver {
                     "size or position in container '\(target.name)' depends on parameter '\(ref.name)', "
                         + "which is not decoded before it"), at: e.source)
             }
-            let size = fixedSize(of: e, types: types, parameters: parameters)
+            let size = try fixedSize(of: e, types: types, parameters: parameters)
             var start: Int?
             if let loc = e.location {
                 switch (loc.reference, loc.offsetInBits) {
-                case (.previousEntry, .fixed(let k)): start = position.map { $0 + Int(k) }
+                case (.previousEntry, .fixed(let k)):
+                    if let p = position { start = try checked(p, plus: Int(k), at: e.source) } else { start = nil }
                 case (.containerStart, .fixed(let k)): start = Int(k)
                 default: start = nil
                 }
             } else {
                 start = position
+            }
+            if let start, start < 0 {
+                throw DefinitionError(.invalidSize("entry in container '\(target.name)' starts \(-start) bits before the packet"),
+                                      at: e.source)
             }
             entries[i].fixedBitOffset = start
             entries[i].fixedSizeInBits = size
@@ -182,8 +187,9 @@ struct DefinitionResolver {
                 position = nil
                 end = nil
             } else if let start, let size {
-                position = start + size
-                if let cur = end { end = max(cur, start + size) }
+                let stop = try checked(start, plus: size, at: e.source)
+                position = stop
+                if let cur = end { end = max(cur, stop) }
             } else {
                 position = nil
                 end = nil
@@ -253,46 +259,63 @@ struct DefinitionResolver {
     }
 
     /// Size of one occurrence of an entry's content times its fixed repeat count, when constant.
-    private func fixedSize(of e: ContainerEntry, types: [ParameterType], parameters: [Parameter]) -> Int? {
+    /// Sizes that overflow 64-bit arithmetic are an error, never a wrapped value.
+    private func fixedSize(of e: ContainerEntry, types: [ParameterType], parameters: [Parameter]) throws(DefinitionError) -> Int? {
         var one: Int?
         switch e.kind {
         case .fixedValue(_, let bits, _):
             one = bits
         case .parameter(let p):
-            one = typeSize(parameters[p.index].type, types: types, dims: nil)
+            one = try typeSize(parameters[p.index].type, types: types, dims: nil, at: e.source)
         case .arrayParameter(let p, let dims):
-            one = typeSize(parameters[p.index].type, types: types, dims: dims.isEmpty ? nil : dims)
+            one = try typeSize(parameters[p.index].type, types: types, dims: dims.isEmpty ? nil : dims, at: e.source)
         case .container:
             one = nil
         }
         guard let r = e.repeatEntry else { return one }
         guard let one, let n = r.count.fixedValue, let gap = r.offsetInBits.fixedValue else { return nil }
-        return Int(n) * one + max(Int(n) - 1, 0) * Int(gap)
+        let body = try checked(Int(n), times: one, at: e.source)
+        let gaps = try checked(max(Int(n) - 1, 0), times: Int(gap), at: e.source)
+        return try checked(body, plus: gaps, at: e.source)
     }
 
-    private func typeSize(_ t: ParameterTypeID, types: [ParameterType], dims: [ArrayDimension]?) -> Int? {
+    private func typeSize(_ t: ParameterTypeID, types: [ParameterType], dims: [ArrayDimension]?,
+                          at source: SourceLocation) throws(DefinitionError) -> Int? {
         let type = types[t.index]
         switch type.kind {
         case .array(let info):
-            guard !info.expandsToFillPacket, let element = typeSize(info.elementType, types: types, dims: nil) else { return nil }
+            guard !info.expandsToFillPacket,
+                  let element = try typeSize(info.elementType, types: types, dims: nil, at: source) else { return nil }
             let ds = dims ?? info.dimensions
             guard !ds.isEmpty else { return nil }
-            var count = 1
+            var total = element
             for d in ds {
                 guard let n = d.fixedCount else { return nil }
-                count *= n
+                total = try checked(total, times: n, at: source)
             }
-            return count * element
+            return total
         case .aggregate(let members):
             var total = 0
             for m in members {
-                guard let s = typeSize(m.type, types: types, dims: nil) else { return nil }
-                total += s
+                guard let s = try typeSize(m.type, types: types, dims: nil, at: source) else { return nil }
+                total = try checked(total, plus: s, at: source)
             }
             return total
         default:
             return type.encoding?.fixedSizeInBits
         }
+    }
+
+    private func checked(_ a: Int, times b: Int, at source: SourceLocation) throws(DefinitionError) -> Int {
+        let (r, overflow) = a.multipliedReportingOverflow(by: b)
+        if overflow { throw DefinitionError(.invalidSize("entry size overflows 64-bit arithmetic"), at: source) }
+        return r
+    }
+
+    private func checked(_ a: Int, plus b: Int, at source: SourceLocation) throws(DefinitionError) -> Int {
+        let (r, overflow) = a.addingReportingOverflow(b)
+        if overflow { throw DefinitionError(.invalidSize("entry size overflows 64-bit arithmetic"), at: source) }
+        return r
     }
 
     /// Parameters whose values an entry's size, count or location depends on.

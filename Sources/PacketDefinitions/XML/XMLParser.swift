@@ -10,6 +10,9 @@
 struct XMLParser {
     private let bytes: [UInt8]
     private let file: String
+    /// Deepest element nesting accepted. Real XTCE files nest about 10 deep; the limit keeps every
+    /// recursive walk of the tree (and its deallocation) far from the stack's end.
+    static let maxDepth = 256
     private var pos = 0
     private var line = 1
 
@@ -160,6 +163,9 @@ struct XMLParser {
                     } else {
                         stack.append(element)
                         namespaceStack.append(scope)
+                        if stack.count > Self.maxDepth {
+                            throw fail("elements nested deeper than \(Self.maxDepth) levels")
+                        }
                     }
                 }
             } else {

@@ -43,8 +43,13 @@ extension XTCEBuilder {
             let start = try integerValue(try reader.requiredChild(d, "StartingIndex", context: context), system: system, context: context)
             let end = try integerValue(try reader.requiredChild(d, "EndingIndex", context: context), system: system, context: context)
             let dim = ArrayDimension(startingIndex: start, endingIndex: end)
-            if let n = dim.fixedCount, n <= 0 {
-                throw reader.error(d, .invalidSize("array dimension of \(context) has \(n) elements"))
+            if let s = start.fixedValue, s < 0 {
+                throw reader.error(d, .invalidSize("array dimension of \(context) starts at negative index \(s)"))
+            }
+            if let s = start.fixedValue, let e = end.fixedValue {
+                guard let n = dim.fixedCount, n > 0 else {
+                    throw reader.error(d, .invalidSize("array dimension of \(context) runs from \(s) to \(e)"))
+                }
             }
             dims.append(dim)
         }
