@@ -126,3 +126,36 @@ struct RobustnessTests {
         #expect(loadError(xml: text)?.description == "test.xml:9: invalid size: entry in container 'C' starts 8 bits before the packet")
     }
 }
+
+struct NestingLimitTests {
+    @Test func typeChainsDeeperThanTheLimitAreRefused() {
+        let n = DefinitionResolver.maxNesting + 1
+        var types = #"<xtce:IntegerParameterType name="T0"><xtce:IntegerDataEncoding sizeInBits="8"/></xtce:IntegerParameterType>"#
+        for k in 1...n {
+            types += "\n" + #"<xtce:AggregateParameterType name="T\#(k)"><xtce:MemberList><xtce:Member name="m" typeRef="T\#(k - 1)"/></xtce:MemberList></xtce:AggregateParameterType>"#
+        }
+        let text = xtceDocument("<xtce:TelemetryMetaData><xtce:ParameterTypeSet>\n\(types)\n</xtce:ParameterTypeSet></xtce:TelemetryMetaData>")
+        let error = loadError(xml: text)
+        #expect(error?.kind == .invalidDefinition(
+            "parameter types nested deeper than \(DefinitionResolver.maxNesting) levels (array elements / aggregate members)"))
+    }
+
+    @Test func containerReferenceChainsDeeperThanTheLimitAreRefused() {
+        let n = DefinitionResolver.maxNesting + 1
+        var containers = ""
+        for k in 0...n {
+            let entry = k == 0 ? #"<xtce:ParameterRefEntry parameterRef="A"/>"# : #"<xtce:ContainerRefEntry containerRef="C\#(k - 1)"/>"#
+            containers += #"<xtce:SequenceContainer name="C\#(k)"><xtce:EntryList>\#(entry)</xtce:EntryList></xtce:SequenceContainer>"# + "\n"
+        }
+        let text = xtceDocument("""
+            <xtce:TelemetryMetaData>
+            <xtce:ParameterTypeSet><xtce:IntegerParameterType name="U8"><xtce:IntegerDataEncoding/></xtce:IntegerParameterType></xtce:ParameterTypeSet>
+            <xtce:ParameterSet><xtce:Parameter name="A" parameterTypeRef="U8"/></xtce:ParameterSet>
+            <xtce:ContainerSet>
+            \(containers)</xtce:ContainerSet>
+            </xtce:TelemetryMetaData>
+            """)
+        #expect(loadError(xml: text)?.kind == .invalidDefinition(
+            "ContainerRefEntry nested deeper than \(DefinitionResolver.maxNesting) levels"))
+    }
+}

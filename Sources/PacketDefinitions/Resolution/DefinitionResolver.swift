@@ -9,6 +9,10 @@
 struct DefinitionResolver {
     let file: String
 
+    /// Deepest nesting of types (array of aggregate of ...) and of ContainerRefEntry chains
+    /// accepted; keeps every recursive walk of the model shallow. Real definitions nest 1-3 deep.
+    static let maxNesting = 64
+
     func resolve(spaceSystems: [String], types: [ParameterType], parameters: [Parameter],
                  containers inputContainers: [SequenceContainer]) throws(DefinitionError) -> DefinitionSet {
         try checkTypeCycles(types)
@@ -30,9 +34,11 @@ struct DefinitionResolver {
 
     // MARK: - Types
 
+    /// Refuses cyclic types and types nested deeper than `maxNesting`; iterative, linear.
     private func checkTypeCycles(_ types: [ParameterType]) throws(DefinitionError) {
         // 0 = unvisited, 1 = on the current path, 2 = done.
         var state = [UInt8](repeating: 0, count: types.count)
+        var depth = [Int](repeating: 0, count: types.count)
         func children(_ t: ParameterType) -> [ParameterTypeID] {
             switch t.kind {
             case .array(let info): return [info.elementType]
@@ -61,6 +67,12 @@ struct DefinitionResolver {
                     }
                 } else {
                     state[top.type] = 2
+                    depth[top.type] = 1 + (kids.map { depth[$0.index] }.max() ?? 0)
+                    if depth[top.type] > Self.maxNesting {
+                        throw DefinitionError(.invalidDefinition(
+                            "parameter types nested deeper than \(Self.maxNesting) levels (array elements / aggregate members)"),
+                                              at: types[top.type].source)
+                    }
                     path.removeLast()
                 }
             }
@@ -231,6 +243,10 @@ struct DefinitionResolver {
             if let loop = stack.firstIndex(of: ref) {
                 throw DefinitionError(.circularContainerReference(stack[loop...].map { containers[$0.index].name }
                                                                   + [containers[ref.index].name]), at: entry.source)
+            }
+            if stack.count >= Self.maxNesting {
+                throw DefinitionError(.invalidDefinition(
+                    "ContainerRefEntry nested deeper than \(Self.maxNesting) levels"), at: entry.source)
             }
             if entry.repeatEntry != nil {
                 throw DefinitionError(.unsupported("RepeatEntry on a ContainerRefEntry"), at: entry.source)
