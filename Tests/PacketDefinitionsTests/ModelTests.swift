@@ -136,3 +136,27 @@ struct FloatSpellingTests {
         #expect(loadError(xml: text)?.description == "test.xml:4: unsupported: float encoding 'IBM' in parameter type 'F'")
     }
 }
+
+struct NamespaceTests {
+    /// XTCE 1.2 in the default namespace; elements of other namespaces are not XTCE and are skipped.
+    @Test func xtce12DefaultNamespaceAndForeignElements() throws {
+        let set = try XTCELoader.load(xml: """
+            <SpaceSystem xmlns="http://www.omg.org/spec/XTCE/20180204" xmlns:ext="urn:vendor" name="S">
+              <ext:Note>not XTCE</ext:Note>
+              <TelemetryMetaData>
+                <ParameterTypeSet>
+                  <IntegerParameterType name="U4" signed="false"><IntegerDataEncoding sizeInBits="4"/></IntegerParameterType>
+                  <ext:IntegerParameterType name="IGNORED"/>
+                </ParameterTypeSet>
+                <ParameterSet><Parameter name="P" parameterTypeRef="U4"/></ParameterSet>
+                <ContainerSet>
+                  <SequenceContainer name="C"><EntryList><ParameterRefEntry parameterRef="P"/></EntryList></SequenceContainer>
+                </ContainerSet>
+              </TelemetryMetaData>
+            </SpaceSystem>
+            """, file: "ns.xml")
+        #expect(set.parameterTypes.map(\.name) == ["U4"])
+        #expect(set.resolvedContainer(named: "C")?.fixedSizeInBits == 4)
+        #expect(set.parameter(named: "/S/P")?.source == SourceLocation(file: "ns.xml", line: 8))
+    }
+}
