@@ -1,0 +1,65 @@
+// Shared helpers for the PacketDefinitions tests: locating fixtures and reference data.
+
+import Testing
+@testable import PacketDefinitions
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+enum TestPaths {
+    /// Repository root, derived from this file's location.
+    static let repoRoot: String = {
+        var parts = String(#filePath).split(separator: "/", omittingEmptySubsequences: false).map(String.init)
+        parts.removeLast(3) // Tests/PacketDefinitionsTests/TestSupport.swift
+        return parts.joined(separator: "/")
+    }()
+
+    /// Hand-written fixtures in testdata/definitions.
+    static func fixture(_ name: String) -> String { "\(repoRoot)/testdata/definitions/\(name)" }
+
+    static func exists(_ path: String) -> Bool { access(path, F_OK) == 0 }
+
+    /// The real IMAP reference folder: $DOWNLINK_IMAP_REFERENCE, reference-data/imap in the
+    /// repository, or the shared reference folder of the development machines.
+    static let imapReference: String? = {
+        var candidates: [String] = []
+        if let env = getenv("DOWNLINK_IMAP_REFERENCE") { candidates.append(String(cString: env)) }
+        candidates.append("\(repoRoot)/reference-data/imap")
+        candidates.append("/work/shared/reference/imap")
+        return candidates.first { exists("\($0)/README.md") || exists("\($0)/swapi") }
+    }()
+
+    /// CCSDSPy's test data as tools/fetch-reference-data extracts it.
+    static let ccsdspyReference: String? = {
+        let p = "\(repoRoot)/reference-data/ccsdspy"
+        return exists(p) ? p : nil
+    }()
+}
+
+/// Loads an XTCE fixture, failing the test with the error's description.
+func loadFixture(_ name: String) throws -> DefinitionSet {
+    try XTCELoader.load(contentsOf: TestPaths.fixture(name))
+}
+
+/// The error a load throws, or nil if it loads.
+func loadError(xml: String, file: String = "test.xml") -> DefinitionError? {
+    do {
+        _ = try XTCELoader.load(xml: xml, file: file)
+        return nil
+    } catch {
+        return error
+    }
+}
+
+/// Wraps a telemetry-metadata body in an XTCE 1.2 SpaceSystem with a small CCSDS header.
+func xtceDocument(_ body: String, namespace: String = "http://www.omg.org/spec/XTCE/20180204") -> String {
+    """
+    <?xml version="1.0" encoding="UTF-8"?>
+    <xtce:SpaceSystem xmlns:xtce="\(namespace)" name="TEST">
+    \(body)
+    </xtce:SpaceSystem>
+    """
+}
