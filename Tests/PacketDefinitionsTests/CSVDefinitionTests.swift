@@ -136,6 +136,7 @@ struct CSVDefinitionTests {
 struct CCSDSPyReferenceCSVTests {
     @Test func packetDefinitionExamplesLoad() throws {
         guard let root = TestPaths.ccsdspyReference else {
+            #expect(!TestPaths.isCI, "CCSDSPy reference data could not be fetched on CI")
             print("reference-data/ccsdspy not present; skipping")
             return
         }
@@ -160,6 +161,7 @@ struct CCSDSPyReferenceCSVTests {
     /// of APID 895 is exactly as long as its real packets.
     @Test func hsDefinitionsMatchTheirPackets() throws {
         guard let root = TestPaths.ccsdspyReference else {
+            #expect(!TestPaths.isCI, "CCSDSPy reference data could not be fetched on CI")
             print("reference-data/ccsdspy not present; skipping")
             return
         }

@@ -22,21 +22,23 @@ enum TestPaths {
 
     static func exists(_ path: String) -> Bool { access(path, F_OK) == 0 }
 
-    /// The real IMAP reference folder: $DOWNLINK_IMAP_REFERENCE, reference-data/imap in the
-    /// repository, or the shared reference folder of the development machines.
+    /// The real IMAP reference folder: $DOWNLINK_IMAP_REFERENCE, or ../shared/reference/imap
+    /// beside the checkout (where CI and the development machines have it).
     static let imapReference: String? = {
         var candidates: [String] = []
         if let env = getenv("DOWNLINK_IMAP_REFERENCE") { candidates.append(String(cString: env)) }
-        candidates.append("\(repoRoot)/reference-data/imap")
-        candidates.append("/work/shared/reference/imap")
+        candidates.append("\(repoRoot)/../shared/reference/imap")
         return candidates.first { exists("\($0)/README.md") || exists("\($0)/swapi") }
     }()
 
-    /// CCSDSPy's test data as tools/fetch-reference-data extracts it.
+    /// CCSDSPy's test data, fetched by tools/fetch-reference-data when missing (from PyPI).
     static let ccsdspyReference: String? = {
         let p = "\(repoRoot)/reference-data/ccsdspy"
-        return exists(p) ? p : nil
+        if !exists("\(p)/.complete") { _ = system("'\(repoRoot)/tools/fetch-reference-data' >&2") }
+        return exists("\(p)/.complete") ? p : nil
     }()
+
+    static var isCI: Bool { getenv("CI").map { String(cString: $0) } == "true" }
 }
 
 /// Loads an XTCE fixture, failing the test with the error's description.
