@@ -60,8 +60,8 @@ struct HeaderWalk: ~Copyable {
             allowed.initialize(repeating: false, count: 2048)
         }
         allowed[Int(PrimaryHeader.idleAPID)] = true
-        // A first guess at the packet count; the records grow by doubling if it is low.
-        records = PacketRecords(capacity: min(bytes.count / 256, 1 << 22))
+        // A first guess at the packet count (1 KiB packets); the records double if it is low.
+        records = PacketRecords(capacity: min(bytes.count / 1024, 1 << 22))
         switch rules.packetVersion {
         case let .exactly(version):
             versionBits = UInt16(version & 7) << 13
@@ -135,12 +135,26 @@ struct HeaderWalk: ~Copyable {
         let mask = versionMask
         let bits = versionBits
         let maximumLength = self.maximumLength
-        let offsets = records.offsets
-        let identities = records.identities
-        let lengths = records.lengths
-        let capacity = records.capacity
+        var offsetsColumn = records.offsets
+        var identitiesColumn = records.identities
+        var lengthsColumn = records.lengths
+        records.offsets = []
+        records.identities = []
+        records.lengths = []
+        defer {
+            records.offsets = offsetsColumn
+            records.identities = identitiesColumn
+            records.lengths = lengthsColumn
+        }
+        let capacity = offsetsColumn.count
         var count = records.count
         var position = start
+        offsetsColumn.withUnsafeMutableBufferPointer { offsetsBuffer in
+        identitiesColumn.withUnsafeMutableBufferPointer { identitiesBuffer in
+        lengthsColumn.withUnsafeMutableBufferPointer { lengthsBuffer in
+        let offsets = offsetsBuffer.baseAddress!
+        let identities = identitiesBuffer.baseAddress!
+        let lengths = lengthsBuffer.baseAddress!
         while position <= limit, count < capacity {
             let first = (base + position).loadUnaligned(as: UInt32.self).bigEndian
             let word0 = UInt16(truncatingIfNeeded: first >> 16)
@@ -170,6 +184,9 @@ struct HeaderWalk: ~Copyable {
                 sequenceBreak(at: position, apid: UInt16(apid), sequence: sequence, last: last, expected: (last + 1) & 0x3FFF)
             }
             position = next
+        }
+        }
+        }
         }
         records.count = count
         return position
@@ -342,9 +359,11 @@ struct HeaderWalk: ~Copyable {
 
     /// Gathers the file-order records into per-APID columns (a counting sort by APID, then one
     /// gather per column; plain copies when the file holds one APID) and reassembles segments.
-    func makeIndex() -> PacketIndex {
+    mutating func makeIndex() -> PacketIndex {
+        records.trim()
         let total = records.count
-        let identities = records.identities
+        let identityColumn = records.identities
+        return identityColumn.withUnsafeBufferPointer { identities in
         var counts = [Int](repeating: 0, count: 2048)
         for row in 0..<total { counts[Int(identities[row] >> 16)] += 1 }
         let present = (0..<2048).filter { counts[$0] > 0 }
@@ -367,24 +386,28 @@ struct HeaderWalk: ~Copyable {
             let count = counts[apid]
             let rows = order + start[apid]
             let single = present.count == 1
-            let offsets = [Int](unsafeUninitializedCapacity: count) { buffer, initialized in
-                if single {
-                    buffer.baseAddress!.initialize(from: records.offsets, count: count)
-                } else {
-                    for i in 0..<count { buffer[i] = records.offsets[Int(rows[i])] }
+            let offsets: [Int]
+            let lengths: [UInt32]
+            if single {
+                // One APID: the records are the index; take them over.
+                offsets = records.offsets
+                lengths = records.lengths
+            } else {
+                offsets = records.offsets.withUnsafeBufferPointer { source in
+                    [Int](unsafeUninitializedCapacity: count) { buffer, initialized in
+                        for i in 0..<count { buffer[i] = source[Int(rows[i])] }
+                        initialized = count
+                    }
                 }
-                initialized = count
+                lengths = records.lengths.withUnsafeBufferPointer { source in
+                    [UInt32](unsafeUninitializedCapacity: count) { buffer, initialized in
+                        for i in 0..<count { buffer[i] = source[Int(rows[i])] }
+                        initialized = count
+                    }
+                }
             }
             var bytes = 0
-            let lengths = [UInt32](unsafeUninitializedCapacity: count) { buffer, initialized in
-                if single {
-                    buffer.baseAddress!.initialize(from: records.lengths, count: count)
-                } else {
-                    for i in 0..<count { buffer[i] = records.lengths[Int(rows[i])] }
-                }
-                for i in 0..<count { bytes &+= Int(buffer[i]) }
-                initialized = count
-            }
+            lengths.withUnsafeBufferPointer { for length in $0 { bytes &+= Int(length) } }
             var segmented = false
             let sequenceCounts = [UInt16](unsafeUninitializedCapacity: count) { buffer, initialized in
                 var flagsAnd: UInt32 = 0xFFFF
@@ -420,5 +443,6 @@ struct HeaderWalk: ~Copyable {
         return PacketIndex(
             file: file, fileSize: size, packetVersion: packetVersion, apids: perAPID, anomalies: allAnomalies, idlePackets: idlePackets,
             idleBytes: idleBytes, skippedBytes: skippedBytes, truncatedBytes: truncatedBytes)
+        }
     }
 }
