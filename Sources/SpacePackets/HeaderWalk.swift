@@ -439,7 +439,10 @@ struct HeaderWalk: ~Copyable {
             }
             perAPID.append(packets)
         }
-        allAnomalies.sort { ($0.offset, $0.kind.rawValue) < ($1.offset, $1.kind.rawValue) }
+        // The walk records in file order; only orphan segments, found afterwards, need sorting in.
+        if allAnomalies.count > anomalies.count {
+            allAnomalies.sort { ($0.offset, $0.kind.rawValue) < ($1.offset, $1.kind.rawValue) }
+        }
         return PacketIndex(
             file: file, fileSize: size, packetVersion: packetVersion, apids: perAPID, anomalies: allAnomalies, idlePackets: idlePackets,
             idleBytes: idleBytes, skippedBytes: skippedBytes, truncatedBytes: truncatedBytes)

@@ -21,16 +21,17 @@ func input(_ name: String, _ plan: SynthesisPlan) -> String {
 let uniform = input("1k-1gib", SynthesisPlan(seed: 1, targetBytes: 1 << 30, streams: [.init(apid: 100, minimumLength: 1024)]))
 let mixed = input("mixed-256mib", SynthesisPlan.mixed(seed: 2, targetBytes: 256 << 20))
 
+let packetsPerSecond = BenchmarkMetric.custom("M packets/s", polarity: .prefersLarger, useScalingFactor: false)
+let megabytesPerSecond = BenchmarkMetric.custom("MB/s", polarity: .prefersLarger, useScalingFactor: false)
+
 func record(_ benchmark: Benchmark, _ index: PacketIndex, seconds: Double) {
-    benchmark.measurement(.custom("M packets/s", polarity: .prefersLarger, useScalingFactor: false),
-                          Int(Double(index.packetCount) / seconds / 1e6))
-    benchmark.measurement(.custom("MB/s", polarity: .prefersLarger, useScalingFactor: false),
-                          Int(Double(index.fileSize) / seconds / 1e6))
+    benchmark.measurement(packetsPerSecond, Int(Double(index.packetCount) / seconds / 1e6))
+    benchmark.measurement(megabytesPerSecond, Int(Double(index.fileSize) / seconds / 1e6))
 }
 
 let benchmarks: @Sendable () -> Void = {
     Benchmark.defaultConfiguration = .init(
-        metrics: [.wallClock, .peakMemoryResident], warmupIterations: 1, maxDuration: .seconds(10), maxIterations: 20)
+        metrics: [.wallClock, .peakMemoryResident, packetsPerSecond, megabytesPerSecond], warmupIterations: 1, maxDuration: .seconds(10), maxIterations: 20)
 
     for (name, path) in [("1 KiB packets, 1 GiB", uniform), ("mixed APIDs and lengths, 256 MiB", mixed)] {
         Benchmark("scan warm: \(name)") { benchmark in
