@@ -60,8 +60,9 @@ struct HeaderWalk: ~Copyable {
             allowed.initialize(repeating: false, count: 2048)
         }
         allowed[Int(PrimaryHeader.idleAPID)] = true
-        // A first guess at the packet count (1 KiB packets); the records double if it is low.
-        records = PacketRecords(capacity: min(bytes.count / 1024, 1 << 22))
+        // A first guess at the packet count from the lengths of the first headers; the records
+        // double if it is low (each doubling touches fresh memory and copies: worth avoiding).
+        records = PacketRecords(capacity: Self.estimatedPacketCount(bytes))
         switch rules.packetVersion {
         case let .exactly(version):
             versionBits = UInt16(version & 7) << 13
@@ -80,6 +81,19 @@ struct HeaderWalk: ~Copyable {
                 }
             }
         }
+    }
+
+    /// The file size over the mean length of its first 256 packets, with 1/8 to spare.
+    static func estimatedPacketCount(_ bytes: UnsafeRawBufferPointer) -> Int {
+        var offset = 0
+        var packets = 0
+        while packets < 256, let header = PrimaryHeader(bytes, at: offset) {
+            offset += header.packetLength
+            packets += 1
+        }
+        guard packets > 0, offset > 0 else { return bytes.count / 1024 }
+        let meanLength = max(offset / packets, 7)
+        return min(bytes.count / meanLength + bytes.count / meanLength / 8 + 64, bytes.count / 7 + 1)
     }
 
     /// The packet version the walk accepts; nil when any is.
