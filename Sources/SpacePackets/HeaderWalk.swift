@@ -378,20 +378,29 @@ struct HeaderWalk: ~Copyable {
         let total = records.count
         let identityColumn = records.identities
         return identityColumn.withUnsafeBufferPointer { identities in
-        var counts = [Int](repeating: 0, count: 2048)
-        for row in 0..<total { counts[Int(identities[row] >> 16)] += 1 }
+        // Counting sort by APID on raw tables (Swift arrays would check uniqueness on every write).
+        let counts = UnsafeMutablePointer<Int>.allocate(capacity: 2048)
+        counts.initialize(repeating: 0, count: 2048)
+        let start = UnsafeMutablePointer<Int>.allocate(capacity: 2049)
+        let cursor = UnsafeMutablePointer<Int>.allocate(capacity: 2048)
+        defer {
+            counts.deallocate()
+            start.deallocate()
+            cursor.deallocate()
+        }
+        for row in 0..<total { counts[Int(identities[row] >> 16)] &+= 1 }
         let present = (0..<2048).filter { counts[$0] > 0 }
-        var start = [Int](repeating: 0, count: 2049)
+        start[0] = 0
         for apid in 0..<2048 { start[apid + 1] = start[apid] + counts[apid] }
         // `order` lists record rows grouped by APID, in file order within each APID.
         let order = UnsafeMutablePointer<Int32>.allocate(capacity: max(total, 1))
         defer { order.deallocate() }
         if present.count > 1 {
-            var cursor = start
+            cursor.update(from: start, count: 2048)
             for row in 0..<total {
                 let apid = Int(identities[row] >> 16)
                 order[cursor[apid]] = Int32(truncatingIfNeeded: row)
-                cursor[apid] += 1
+                cursor[apid] &+= 1
             }
         }
         var perAPID: [APIDPackets] = []
@@ -423,12 +432,19 @@ struct HeaderWalk: ~Copyable {
             var bytes = 0
             lengths.withUnsafeBufferPointer { for length in $0 { bytes &+= Int(length) } }
             var segmented = false
+            // This APID's second header words, in file order (gathered unless the file has one APID).
+            let words = UnsafeMutablePointer<UInt32>.allocate(capacity: max(count, 1))
+            defer { words.deallocate() }
+            if single {
+                words.update(from: identities.baseAddress!, count: count)
+            } else {
+                for i in 0..<count { words[i] = identities[Int(rows[i])] }
+            }
             let sequenceCounts = [UInt16](unsafeUninitializedCapacity: count) { buffer, initialized in
                 var flagsAnd: UInt32 = 0xFFFF
                 for i in 0..<count {
-                    let identity = identities[single ? i : Int(rows[i])]
-                    flagsAnd &= identity
-                    buffer[i] = UInt16(truncatingIfNeeded: identity) & 0x3FFF
+                    flagsAnd &= words[i]
+                    buffer[i] = UInt16(truncatingIfNeeded: words[i]) & 0x3FFF
                 }
                 segmented = flagsAnd & 0xC000 != 0xC000
                 initialized = count
@@ -437,7 +453,7 @@ struct HeaderWalk: ~Copyable {
                 // SequenceFlags' cases are declared in raw-value order, so its in-memory tag is
                 // its raw value: the two flag bits store directly.
                 buffer.withMemoryRebound(to: UInt8.self) { raw in
-                    for i in 0..<count { raw[i] = UInt8(truncatingIfNeeded: identities[single ? i : Int(rows[i])] >> 14) & 3 }
+                    for i in 0..<count { raw[i] = UInt8(truncatingIfNeeded: words[i] >> 14) & 3 }
                 }
                 initialized = count
             }
