@@ -37,10 +37,7 @@ struct InspectCommand: AsyncParsableCommand {
         let scanned = try await scanOptions.scan(files)
         let summary = ScanSummary(scanned, timeCode: code)
         if json {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.sortedKeys]
-            FileHandle.standardOutput.write(try encoder.encode(summary))
-            FileHandle.standardOutput.write(Data("\n".utf8))
+            FileHandle.standardOutput.write(Data((summary.jsonText() + "\n").utf8))
         } else {
             print(InspectTable.render(summary, maximumAnomalies: showAnomalies), terminator: "")
         }

@@ -47,3 +47,26 @@ import Testing
         #expect(index.packetCount == 0 && index.anomalies.isEmpty)
     }
 }
+
+@Suite struct ScanSummaryJSONTests {
+    /// The direct JSON writer and Foundation's encoder of the Codable form give the same document.
+    @Test func sameDocumentAsTheCodableForm() throws {
+        var plan = SynthesisPlan.mixed(seed: 21, targetBytes: 200_000)
+        plan.faults.junk = 2; plan.faults.drops = 3; plan.faults.segmented = 2; plan.faults.orphanSegments = 1
+        plan.faults.idle = 2; plan.faults.truncateFinalPacket = true
+        let (bytes, _) = try PacketSynthesizer.bytes(plan)
+        let dir = try Fixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let path = dir.appendingPathComponent("a \"quoted\"\tname.bin").path
+        try Data(bytes).write(to: URL(fileURLWithPath: path))
+        let file = try MappedFile(path: path)
+        let summary = ScanSummary([ScannedFile(mapping: file, index: PacketScanner.scan(file))], timeCode: try TimeCode(parsing: "cuc:4.2"))
+        #expect(summary.anomalies.count >= 5)
+        let direct = try JSONSerialization.jsonObject(with: Data(summary.jsonText().utf8)) as? NSDictionary
+        let encoded = try JSONSerialization.jsonObject(with: JSONEncoder().encode(summary)) as? NSDictionary
+        #expect(direct != nil && direct == encoded)
+        let decoded = try JSONDecoder().decode(ScanSummary.self, from: Data(summary.jsonText().utf8))
+        #expect(decoded.anomalies == summary.anomalies)
+        #expect(decoded.files.first?.file == path)
+    }
+}
