@@ -93,7 +93,7 @@ enum CDFTypeMapping {
         // Pad value.
         var pad = type.defaultPad(numElems: numElems)
         if let p = vo.padValue {
-            pad = try typedBytes(p, variable: v, type: type, numElems: numElems, attribute: "pad value")
+            pad = try typedBytes(p, variable: v, type: type, numElems: numElems, attribute: "pad value", padText: true)
             guard pad.count == type.size * numElems else {
                 throw CDFError.invalidOption(variable: v.name, reason: "the pad value must be exactly one element")
             }
@@ -142,12 +142,15 @@ enum CDFTypeMapping {
     }
 
     /// The little-endian bytes of an attribute or pad value that must have variable `v`'s own type.
-    static func typedBytes(_ value: AttributeValue, variable v: Variable, type: CDFDataType, numElems: Int, attribute: String) throws -> [UInt8] {
+    /// Text is padded with spaces to `numElems` only for the pad value (`padText`); attribute text keeps
+    /// its own length (at least one byte).
+    static func typedBytes(_ value: AttributeValue, variable v: Variable, type: CDFDataType, numElems: Int, attribute: String, padText: Bool = false) throws -> [UInt8] {
         let et = v.column.elementType
         let ok: Bool
         switch (et, value) {
         case (.string, .text(let s)):
             guard s.count == 1 else { ok = false; break }
+            guard padText else { return s[0].isEmpty ? [0x20] : Array(s[0].utf8) }
             var b = Array(s[0].utf8.prefix(numElems))
             b += [UInt8](repeating: 0x20, count: numElems - b.count)
             return b
