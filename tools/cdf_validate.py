@@ -152,6 +152,20 @@ def cdflib_check(entry):
             data = f.varget(name)
             if 'strings' in v:
                 check(norm_strings(data) == v['strings'], f"{path}: cdflib: {name} strings {norm_strings(data)[:4]}")
+            elif v['sparse'] == 1 and 'stored_records' in v:
+                # cdflib 1.3 fills only the first element of a pad-sparse virtual record with the pad
+                # value (the NASA library and pycdfpp fill all of them): compare the stored records
+                # exactly and the first element of each virtual record.
+                got = as_bytes(data, v['cdf_type'])
+                exp = bytes.fromhex(v['data_hex'])
+                rb = len(exp) // v['records']
+                es = rb // max(1, int(np.prod(v['dims'])) if v['dims'] else 1)
+                ok = len(got) == len(exp)
+                for r in range(v['records']):
+                    lo = r * rb
+                    n = rb if r in v['stored_records'] else es
+                    ok = ok and got[lo:lo + n] == exp[lo:lo + n]
+                check(ok, f"{path}: cdflib: {name} values differ (pad-sparse)")
             else:
                 got = as_bytes(data, v['cdf_type'])
                 check(got == bytes.fromhex(v['data_hex']), f"{path}: cdflib: {name} values differ")
@@ -195,6 +209,8 @@ def xarray_check(entry):
     ds = cdf_to_xarray(path, to_datetime=False, fillval_to_nan=False)
     for v in entry['variables']:
         name = v['name']
+        if 'strings' in v:
+            continue                      # label text variables become coordinates or are dropped
         check(name in ds.variables, f"{path}: xarray: {name} missing")
         if name in ds.variables and 'strings' not in v and v['records'] > 0:
             got = as_bytes(ds[name].values, v['cdf_type'])

@@ -46,6 +46,9 @@ public enum ISTPChecker {
             case let v?: issues.append(ISTPIssue(variable: nil, attribute: name, problem: .wrongType(expected: "non-empty text", actual: describe(v))))
             }
         }
+        if case .text(let s)? = ds.attributes["Data_version"], let v = s.first, Double(v) == nil {
+            issues.append(ISTPIssue(variable: nil, attribute: "Data_version", problem: .invalidValue("'\(v)' is not a number (e.g. '1', '1.0', '01')")))
+        }
         let names = Set(ds.variables.map(\.name))
         for v in ds.variables {
             let a = v.attributes

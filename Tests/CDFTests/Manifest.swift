@@ -57,6 +57,7 @@ struct Manifest {
                 "rec_vary": c.isRecordVarying, "records": records, "compressed": e.compressed,
                 "sparse": Int(e.sparse.rawValue),
             ]
+            if let rn = e.recordNumbers { entry["stored_records"] = rn }
             if case .string = c.elementType {
                 entry["strings"] = (try? c.strings()) ?? []
             } else {
