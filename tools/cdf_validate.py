@@ -250,7 +250,9 @@ def istp(entry):
     check(errs == [], f"{path}: spacepy ISTP FileChecks: {errs}")
     exe = os.path.join(os.path.dirname(sys.executable), 'astralint')
     r = subprocess.run([exe, 'lint', path], capture_output=True, text=True)
-    check(r.returncode == 0, f"{path}: astralint exit {r.returncode}: {(r.stdout + r.stderr)[-1500:]}")
+    out = r.stdout + r.stderr
+    check(r.returncode == 0 and 'WARNING' not in out and 'ERROR' not in out,
+          f"{path}: astralint exit {r.returncode}: {out[-1500:]}")
 
 
 def main():

@@ -77,10 +77,10 @@ struct FeatureValidationTests {
             "Descriptor": .string("MAG>Magnetometer"),
             "Data_version": .string("1"),
             "Acknowledgement": .string("Synthetic data; no acknowledgement needed."),
-            "DOI": .string("none"),
-            "File_naming_convention": .string("source_descriptor_datatype_yyyyMMdd_vNNN"),
+            "DOI": .string("https://doi.org/10.0000/downlink-demo"),
+            "File_naming_convention": .string("source_descriptor_datatype_yyyyMMdd"),
             "Generated_by": .string("Downlink tests"),
-            "Generation_date": .string("2026-01-01T00:00:00"),
+            "Generation_date": .string("20260101"),
             "HTTP_LINK": .string("https://example.org/downlink"),
             "LINK_TITLE": .string("Downlink"),
             "MODS": .string("Initial version"),
@@ -114,7 +114,7 @@ struct FeatureValidationTests {
         try ds.add("counts", try Column((0..<(records * 4)).map { UInt32($0 * 7 % 1000) }, shape: [4]), dimensions: ["energy_bin"], attributes: [
             "CATDESC": .string("Counts per energy bin"), "FIELDNAM": .string("counts"), "VAR_TYPE": .string("data"),
             "FORMAT": .string("I10"), "UNITS": .string("counts"), "DEPEND_0": .string("epoch"), "DEPEND_1": .string("energy"),
-            "LABL_PTR_1": .string("energy_label"), "DISPLAY_TYPE": .string("spectrogram"),
+            "LABL_PTR_1": .string("energy_label"), "DISPLAY_TYPE": .string("spectrogram"), "LABLAXIS": .string("Counts"),
             "FILLVAL": .uint32([UInt32.max]), "VALIDMIN": .uint32([0]), "VALIDMAX": .uint32([1_000_000]),
             "SCALETYP": .string("log"),
         ])
