@@ -15,8 +15,9 @@ struct CDFLayout {
     static let cprSize = 28
     static let vvrHeader = 12
     static let cvvrHeader = 24
-    /// Entries per VXR; more blocks chain further VXRs.
-    static let vxrEntries = 256
+    /// Entries per VXR; more blocks chain further VXRs. The NASA library (3.9.1) reports a file
+    /// with more than 10 entries in one VXR as corrupted (found by the property tests), so 10 it is.
+    static let vxrEntries = 10
 
     struct VariableLayout {
         var vdr = 0
