@@ -80,4 +80,28 @@ struct WriterValidationTests {
         }
         try Validators.validate(manifest, name: "alltypes")
     }
+
+    /// Hundreds of gzip blocks (a chain of VXRs), raw fall-back blocks mixed in, read by all readers.
+    @Test(.enabled(if: Validators.enabled))
+    func manyCompressedBlocksChainVXRs() throws {
+        let dir = try makeTemporaryDirectory("blocks")
+        var ds = Dataset()
+        let n = 5000
+        try ds.add("epoch", try Column.tt2000((0..<n).map { 788_961_669_184_000_000 + Int64($0) * 1_000_000 }))
+        try ds.add("ramp", try Column((0..<n).map { Float($0 / 10) }))
+        try ds.add("noise", try TestData.column(.uint8, records: n, shape: [3], seed: 99))   // incompressible: raw VVRs
+        let opts = CDFWriteOptions(compression: .gzip(level: 1), md5: true,
+                                   variables: ["ramp": .init(blockRecords: 13), "noise": .init(blockRecords: 7)])
+        let path = dir + "/blocks.cdf"
+        try CDFWriter(options: opts).write(ds, to: path)
+        let r = try CDFReader(path: path)
+        #expect(try r.column("ramp") == ds["ramp"]!.column)
+        #expect(try r.column("noise") == ds["noise"]!.column)
+        var manifest = Manifest(directory: dir)
+        manifest.add(path: path, dataset: ds, expect: [
+            "epoch": .init(cdfType: .timeTT2000), "ramp": .init(cdfType: .real4, compressed: true),
+            "noise": .init(cdfType: .uint1, compressed: true),
+        ], md5: true)
+        try Validators.validate(manifest, name: "blocks")
+    }
 }
