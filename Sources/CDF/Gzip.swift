@@ -5,8 +5,18 @@ import CZlib
 /// Costs: compress allocates one output buffer of `deflateBound` bytes per call; decompress grows
 /// its output to the expected size. Each call owns its own z_stream, so calls run in parallel safely.
 enum Gzip {
-    /// Compresses `input` into a single gzip member at `level` (0-9).
-    static func compress(_ input: UnsafeRawBufferPointer, level: Int) throws -> [UInt8] {
+    enum Backend: Sendable { case libdeflate, zlib }
+
+    /// The backend `compress` uses by default: libdeflate when the system has it, zlib otherwise.
+    static var defaultBackend: Backend { LibDeflate.shared != nil ? .libdeflate : .zlib }
+
+    /// Compresses `input` into a single gzip member at `level` (1-9).
+    static func compress(_ input: UnsafeRawBufferPointer, level: Int, backend: Backend = defaultBackend) throws -> [UInt8] {
+        if backend == .libdeflate, let lib = LibDeflate.shared { return try lib.compress(input, level: level) }
+        return try zlibCompress(input, level: level)
+    }
+
+    static func zlibCompress(_ input: UnsafeRawBufferPointer, level: Int) throws -> [UInt8] {
         var stream = z_stream()
         // windowBits 15 + 16 selects the gzip wrapper; memLevel 8 is zlib's default.
         var rc = deflateInit2_(&stream, Int32(level), Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY,
