@@ -54,6 +54,25 @@ def nasa(name, file_compression=False):
     expected[name]['lab'] = {'type': 51, 'dims': [3], 'records': 1, 'strings': labels}
 
 
+def nasa_big_endian_column_major(name):
+    """NETWORK (big-endian) encoding, column-major, a gzip-compressed 2-D variable."""
+    import spacepy.pycdf as pycdf
+    from spacepy.pycdf import const
+    path = os.path.join(out, name)
+    if os.path.exists(path):
+        os.remove(path)
+    f = pycdf.CDF(path, '')
+    f._call(const.PUT_, const.CDF_ENCODING_, const.NETWORK_ENCODING)
+    f._call(const.PUT_, const.CDF_MAJORITY_, const.COLUMN_MAJOR)
+    f.new('m', data=mat, type=const.CDF_DOUBLE, compress=const.GZIP_COMPRESSION, compress_param=5)
+    f.new('s', data=vec[:, 0], type=const.CDF_INT2)
+    f.new('tt', data=tt, type=const.CDF_TIME_TT2000)
+    f.attrs['Project'] = 'big-endian column-major'
+    f.close()
+    for var, t, dims, vals in [('m', 45, [2, 3], mat), ('s', 2, [], vec[:, 0]), ('tt', 33, [], tt)]:
+        record(name, var, t, dims, vals, 50)
+
+
 def with_cdflib(name, majority):
     import cdflib
     from cdflib.cdfwrite import CDF as W
@@ -99,6 +118,7 @@ def with_pycdfpp(name):
 
 nasa('nasa_gzip.cdf')
 nasa('nasa_file_gzip.cdf', file_compression=True)
+nasa_big_endian_column_major('nasa_bigendian_column.cdf')
 with_cdflib('cdflib_gzip_row.cdf', 'row_major')
 with_cdflib('cdflib_gzip_column.cdf', 'column_major')
 with_pycdfpp('pycdfpp_gzip.cdf')
