@@ -7,7 +7,10 @@ record; 10 M records = 600 MB), generated with the same formulas as Sources/cdf-
 Each write includes an fsync of the file (Downlink's writer syncs before its rename), timed as wall
 and CPU seconds. Downlink's files are checked against the numpy data with pycdfpp.
 
-Usage: cdf_benchmark.py CDF_BENCH_EXE WORKDIR [RECORDS] [--skip-cdflib-gzip6]
+Each case runs REPEAT times (default 3, `--repeat=N`) per writer, writers interleaved; the median
+wall and CPU times are reported (the first write of a run also pays for growing the page cache).
+
+Usage: cdf_benchmark.py CDF_BENCH_EXE WORKDIR [RECORDS] [--skip-cdflib-gzip6] [--repeat=N]
 """
 import json, os, subprocess, sys, time
 import numpy as np
@@ -15,6 +18,7 @@ import numpy as np
 exe, work = sys.argv[1], sys.argv[2]
 n = int(sys.argv[3]) if len(sys.argv) > 3 and not sys.argv[3].startswith('--') else 10_000_000
 skip_cdflib6 = '--skip-cdflib-gzip6' in sys.argv
+repeat = next((int(a.split('=')[1]) for a in sys.argv if a.startswith('--repeat=')), 3)
 os.makedirs(work, exist_ok=True)
 
 
@@ -110,24 +114,32 @@ print(f"CDF write benchmark: {n} records, {raw_mb:.0f} MB raw, {os.cpu_count()} 
 print(f"{'case':10} {'writer':9} {'wall s':>8} {'cpu s':>8} {'MB/s':>8} {'MB/cpu-s':>9} {'file MB':>8}")
 rows = {}
 for label, level in [('none', 0), ('gzip-1', 1), ('gzip-6', 6)]:
-    p_ours = os.path.join(work, f'ours-{label}.cdf')
-    w, c, j = ours(level, p_ours)
-    rows[(label, 'downlink')] = (w, c, os.path.getsize(p_ours))
-    check_ours(p_ours, data)
-    p = os.path.join(work, f'pycdfpp-{label}.cdf')
-    w, c = timed(pycdfpp_write(data, level), p)
-    rows[(label, 'pycdfpp')] = (w, c, os.path.getsize(p))
-    os.remove(p)
-    if not (skip_cdflib6 and level == 6):
-        p = os.path.join(work, f'cdflib-{label}.cdf')
-        w, c = timed(cdflib_write(data, level), p)
-        rows[(label, 'cdflib')] = (w, c, os.path.getsize(p))
+    samples = {'downlink': [], 'pycdfpp': [], 'cdflib': []}
+    sizes = {}
+    for _ in range(repeat):
+        p_ours = os.path.join(work, f'ours-{label}.cdf')
+        w, c, j = ours(level, p_ours)
+        samples['downlink'].append((w, c))
+        sizes['downlink'] = os.path.getsize(p_ours)
+        if 'checked' not in sizes:
+            check_ours(p_ours, data)
+            sizes['checked'] = True
+        os.remove(p_ours)
+        p = os.path.join(work, f'pycdfpp-{label}.cdf')
+        samples['pycdfpp'].append(timed(pycdfpp_write(data, level), p))
+        sizes['pycdfpp'] = os.path.getsize(p)
         os.remove(p)
-    os.remove(p_ours)
+        if not (skip_cdflib6 and level == 6):
+            p = os.path.join(work, f'cdflib-{label}.cdf')
+            samples['cdflib'].append(timed(cdflib_write(data, level), p))
+            sizes['cdflib'] = os.path.getsize(p)
+            os.remove(p)
     for writer in ('downlink', 'pycdfpp', 'cdflib'):
-        if (label, writer) in rows:
-            w, c, size = rows[(label, writer)]
-            print(f"{label:10} {writer:9} {w:8.3f} {c:8.3f} {raw_mb / w:8.0f} {raw_mb / c:9.0f} {size / 1e6:8.1f}")
+        if samples[writer]:
+            w = float(np.median([x[0] for x in samples[writer]]))
+            c = float(np.median([x[1] for x in samples[writer]]))
+            rows[(label, writer)] = (w, c, sizes[writer])
+            print(f"{label:10} {writer:9} {w:8.3f} {c:8.3f} {raw_mb / w:8.0f} {raw_mb / c:9.0f} {sizes[writer] / 1e6:8.1f}")
     sys.stdout.flush()
 
 print("\nRatios (Downlink / peer; >1 means Downlink is faster):")

@@ -66,6 +66,21 @@ final class CompressionSlots: @unchecked Sendable {
     }
 }
 
+/// Hands out job indices 0, 1, 2, ... to worker threads. Invariant for `@unchecked Sendable`: `value`
+/// is read and written only while `lock` is held. Costs one uncontended lock per job (a job is ~1 MiB).
+final class JobCounter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value = 0
+
+    func next(below limit: Int) -> Int? {
+        lock.lock()
+        defer { lock.unlock() }
+        guard value < limit else { return nil }
+        value += 1
+        return value - 1
+    }
+}
+
 /// Compresses the blocks of all compressed variables in parallel, keeping a block's gzip stream only
 /// when it is smaller than the raw records.
 ///
@@ -92,8 +107,11 @@ enum BlockCompressor {
         let slots = CompressionSlots(count: jobs.count)
         let workers = max(1, min(maxConcurrency, jobs.count))
         let work = jobs
-        DispatchQueue.concurrentPerform(iterations: workers) { w in
-            for j in stride(from: w, to: work.count, by: workers) {
+        let queue = JobCounter()
+        DispatchQueue.concurrentPerform(iterations: workers) { _ in
+            // Workers take the next job as they finish one, so uneven blocks (noise next to
+            // constant data) do not leave a core idle.
+            while let j = queue.next(below: work.count) {
                 let job = work[j]
                 let r = Result { () throws -> [UInt8] in
                     try job.column.withUnsafeBytes { raw in
