@@ -1,6 +1,7 @@
 import Dataset
 
-/// A run of consecutive records of one variable stored in one VVR or CVVR.
+/// A run of consecutive records of one variable stored in one VVR or CVVR. Costs its compressed
+/// bytes, if any (raw blocks are written straight from the column).
 struct DataBlock: Sendable {
     /// First and last CDF record numbers.
     let first: Int
@@ -86,6 +87,7 @@ final class JobCounter: @unchecked Sendable {
 ///
 /// Costs: CPU of gzip per block, spread over `maxConcurrency` threads; memory of the compressed output.
 enum BlockCompressor {
+    /// One block to compress: the column (shared, not copied) and the byte range of its records.
     struct Job: Sendable {
         let variable: Int
         let block: Int
@@ -110,12 +112,15 @@ enum BlockCompressor {
         let queue = JobCounter()
         DispatchQueue.concurrentPerform(iterations: workers) { _ in
             // Workers take the next job as they finish one, so uneven blocks (noise next to
-            // constant data) do not leave a core idle.
+            // constant data) do not leave a core idle. Each reuses one compressor per level.
+            var compressor: GzipCompressor?
             while let j = queue.next(below: work.count) {
                 let job = work[j]
+                if compressor?.level != job.level { compressor = GzipCompressor(level: job.level) }
+                let c = compressor!
                 let r = Result { () throws -> [UInt8] in
                     try job.column.withUnsafeBytes { raw in
-                        try Gzip.compress(UnsafeRawBufferPointer(rebasing: raw[job.byteRange]), level: job.level)
+                        try c.compress(UnsafeRawBufferPointer(rebasing: raw[job.byteRange]))
                     }
                 }
                 slots.set(j, r)

@@ -1,6 +1,7 @@
 import Dataset
 
 /// One attribute entry as stored in an AEDR: CDF type, element count, string count and value bytes.
+/// Costs its value bytes.
 struct AttributeEntry: Sendable {
     let type: CDFDataType
     let numElems: Int
@@ -11,7 +12,7 @@ struct AttributeEntry: Sendable {
     let number: Int
 }
 
-/// One attribute: its scope (1 global, 2 variable) and entries, in file order.
+/// One attribute: its scope (1 global, 2 variable) and entries, in file order. Costs its entries.
 struct AttributePlan: Sendable {
     let name: String
     let number: Int

@@ -1,3 +1,5 @@
+import Dataset
+
 /// The CDF data type codes (CDF 3 internal format) with their element sizes.
 ///
 /// Costs nothing: a raw-value enum.
@@ -65,5 +67,3 @@ public enum CDFDataType: Int32, Sendable, CaseIterable, CustomStringConvertible 
         }
     }
 }
-
-import Dataset

@@ -1,7 +1,7 @@
 import Dataset
 
 /// Everything that can go wrong writing or reading a CDF; each case carries the variable, attribute,
-/// file or byte offset involved, and reads as one line in a terminal.
+/// file or byte offset involved, and reads as one line in a terminal. Costs nothing until thrown.
 public enum CDFError: Error, Sendable, CustomStringConvertible {
     case emptyName(what: String)
     case duplicateName(String)

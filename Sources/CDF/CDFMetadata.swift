@@ -1,12 +1,13 @@
 import Dataset
 
-/// One attribute entry as read from a file: its CDF type and its value.
+/// One attribute entry as read from a file: its CDF type and its value. Costs one small array.
 public struct CDFAttributeEntry: Sendable, Equatable {
     public let type: CDFDataType
     public let value: AttributeValue
 }
 
 /// A CDF attribute as read: name, scope and entries (global attributes: entry number -> value).
+/// Costs its entries.
 public struct CDFAttributeInfo: Sendable {
     public let name: String
     public let number: Int
@@ -15,7 +16,7 @@ public struct CDFAttributeInfo: Sendable {
     public let entries: [(number: Int, entry: CDFAttributeEntry)]
 }
 
-/// A variable's description as read from its VDR.
+/// A variable's description as read from its VDR (no data). Costs its attributes and pad bytes.
 public struct CDFVariableInfo: Sendable {
     public let name: String
     public let number: Int

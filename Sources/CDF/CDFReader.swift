@@ -138,7 +138,8 @@ public final class CDFReader: Sendable {
     }
 }
 
-/// The reader's bytes: a mapping, or an inflated copy of a whole-file-compressed CDF.
+/// The reader's bytes: a mapping, or an inflated copy of a whole-file-compressed CDF (which costs
+/// the uncompressed size in memory).
 /// Invariant for `@unchecked Sendable`: the bytes are never written after init.
 final class ReaderStorage: @unchecked Sendable {
     let bytes: UnsafeRawBufferPointer

@@ -1,13 +1,13 @@
 import Dataset
 
-/// How a CDF variable's values are compressed.
+/// How a CDF variable's values are compressed. Costs nothing (a tag); gzip costs CPU at write time.
 public enum CDFCompression: Sendable, Equatable {
     case none
     /// Per-block gzip (CDF method 5) at level 1-9; blocks that do not shrink are stored raw.
     case gzip(level: Int)
 }
 
-/// What readers see for records a sparse variable does not store.
+/// What readers see for records a sparse variable does not store. Costs nothing (a tag).
 public enum CDFSparseRecords: Int32, Sendable {
     case none = 0
     /// Missing records read as the pad value.
@@ -17,7 +17,7 @@ public enum CDFSparseRecords: Int32, Sendable {
 }
 
 /// How a `UInt64` column (CDF has no unsigned 64-bit type) is written. There is no default: the
-/// writer refuses a UInt64 column without one.
+/// writer refuses a UInt64 column without one. `.int8Checked` costs one scan of the column.
 public enum CDFUInt64Mapping: Sendable, Equatable {
     /// Stored as CDF_INT8 bit for bit; a value above Int64.max is an error, not a wrap.
     case int8Checked
@@ -59,7 +59,7 @@ public struct CDFVariableOptions: Sendable {
     }
 }
 
-/// What the writer does with ISTP findings.
+/// What the writer does with ISTP findings. Checking costs a pass over the metadata, never the data.
 public enum ISTPPolicy: Sendable {
     case off
     /// Findings are returned in `CDFWriteReport.istpIssues`; the file is written.
@@ -97,7 +97,7 @@ public struct CDFWriteOptions: Sendable {
     }
 }
 
-/// What a write produced.
+/// What a write produced. Costs nothing.
 public struct CDFWriteReport: Sendable {
     public let path: String
     public let bytes: Int

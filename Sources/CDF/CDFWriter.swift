@@ -54,10 +54,9 @@ public struct CDFWriter: Sendable {
             try sink.write(CDFRecords.zvdr(rv, layout: l, next: next))
             if let level = rv.gzipLevel { try sink.write(CDFRecords.cpr(level: level)) }
             let bs = blocks[vi]
-            for (k, vxrOffset) in l.vxrs.enumerated() {
+            for k in l.vxrs.indices {
                 let lo = k * CDFLayout.vxrEntries, hi = min(lo + CDFLayout.vxrEntries, bs.count)
                 let next = k + 1 < l.vxrs.count ? l.vxrs[k + 1] : 0
-                _ = vxrOffset
                 try sink.write(CDFRecords.vxr(next: next, blocks: bs[lo..<hi], offsets: l.blocks[lo..<hi]))
             }
             for b in bs {

@@ -1,6 +1,6 @@
 import Dataset
 
-/// One ISTP metadata finding: a missing, mistyped or dangling attribute.
+/// One ISTP metadata finding: a missing, mistyped or dangling attribute. Costs a few strings.
 public struct ISTPIssue: Sendable, Equatable, CustomStringConvertible {
     public enum Problem: Sendable, Equatable {
         case missing

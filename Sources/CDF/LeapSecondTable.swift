@@ -3,7 +3,7 @@
 ///
 /// Costs: a few dozen entries; lookups are a linear scan from the end.
 public struct LeapSecondTable: Sendable, Equatable {
-    /// One step: from `year-month-day` 00:00:00 UTC on, TAI - UTC = `taiMinusUTC` seconds.
+    /// One step: from `year-month-day` 00:00:00 UTC on, TAI - UTC = `taiMinusUTC` seconds. Costs nothing.
     public struct Entry: Sendable, Equatable {
         public let year: Int, month: Int, day: Int
         public let taiMinusUTC: Int

@@ -21,7 +21,7 @@ public struct TT2000Converter: Sendable {
         }
     }
 
-    /// A UTC instant as calendar fields; `second` may be 60 during a leap second.
+    /// A UTC instant as calendar fields; `second` may be 60 during a leap second. Costs nothing.
     public struct UTC: Sendable, Equatable, CustomStringConvertible {
         public var year: Int, month: Int, day: Int, hour: Int, minute: Int, second: Int, nanosecond: Int
         public init(_ year: Int, _ month: Int, _ day: Int, _ hour: Int = 0, _ minute: Int = 0, _ second: Int = 0, nanosecond: Int = 0) {

@@ -1,4 +1,5 @@
 /// Everything that can go wrong when building a `Dataset`; each case names the variable or attribute.
+/// Costs nothing until thrown.
 public enum DatasetError: Error, Sendable, Equatable, CustomStringConvertible {
     case emptyName(what: String)
     case duplicateVariable(String)

@@ -58,7 +58,7 @@ public enum ElementType: Sendable, Hashable, CustomStringConvertible {
 }
 
 /// A Swift scalar type that maps one-to-one to an `ElementType`; lets typed initialisers and readers
-/// work on columns without existentials per element.
+/// work on columns without existentials per element. Costs nothing (static type information).
 public protocol ColumnScalar: Sendable, BitwiseCopyable {
     static var elementType: ElementType { get }
 }

@@ -127,3 +127,45 @@ import Testing
         #expect(size < 8000 + 4000, "the int32 column (4000 bytes) compressed")
     }
 }
+
+@Suite struct LayoutTests {
+    /// Offsets past 4 GiB are stored in 8 bytes (CDF 3) and read back unchanged.
+    @Test func offsetsBeyondFourGiBUseEightBytes() throws {
+        let far = 5_000_000_000
+        let blocks = [DataBlock(first: 0, last: 9, columnRecord: 0), DataBlock(first: 10, last: 19, columnRecord: 10)]
+        let bytes = CDFRecords.vxr(next: far + 7, blocks: blocks[...], offsets: [far, far + 123][...])
+        #expect(bytes.count == CDFLayout.vxrSize(2))
+        try bytes.withUnsafeBytes { (raw) throws -> Void in
+            // A reader over a pretend file large enough for those offsets is not needed for the
+            // header fields themselves: decode them directly.
+            var r = BigEndianReader(data: raw, path: "vxr", offset: 0)
+            #expect(try r.int64() == Int64(CDFLayout.vxrSize(2)))
+            #expect(try r.int32() == 6)
+            #expect(try r.int64() == Int64(far + 7))
+            #expect(try r.int32() == 2 && r.int32() == 2)
+            #expect(try r.int32() == 0 && r.int32() == 10)
+            #expect(try r.int32() == 9 && r.int32() == 19)
+            #expect(try r.int64() == Int64(far) && r.int64() == Int64(far + 123))
+        }
+        let gdr = CDFRecords.gdr(zVDRHead: far, adrHead: 404, eof: far * 2, attributes: 3, zVars: 2, leapSecondLastUpdated: 20170101)
+        try gdr.withUnsafeBytes { (raw) throws -> Void in
+            var r = BigEndianReader(data: raw, path: "gdr", offset: 20)
+            #expect(try r.int64() == Int64(far))
+            #expect(try r.int64() == 404)
+            #expect(try r.int64() == Int64(far * 2))
+        }
+    }
+
+    /// The GDR's LeapSecondLastUpdated follows the leap-second table the writer is given.
+    @Test func leapSecondLastUpdatedFollowsTheTable() throws {
+        let dir = try makeTemporaryDirectory("leap")
+        var d = Dataset()
+        try d.add("t", try Column.tt2000([1]))
+        var entries = LeapSecondTable.builtin.entries
+        entries.append(.init(year: 2030, month: 7, day: 1, taiMinusUTC: 38))
+        try CDFWriter(options: .init(leapSeconds: try LeapSecondTable(entries: entries))).write(d, to: dir + "/l.cdf")
+        #expect(try CDFReader(path: dir + "/l.cdf").leapSecondLastUpdated == 20300701)
+        try CDFWriter().write(d, to: dir + "/b.cdf")
+        #expect(try CDFReader(path: dir + "/b.cdf").leapSecondLastUpdated == 20170101)
+    }
+}
