@@ -94,3 +94,18 @@ extension String {
         count >= n ? self : String(repeating: c, count: n - count) + self
     }
 }
+
+extension CDFWriter {
+    /// The same write, for async callers: runs on a Dispatch thread so that the blocking file I/O and
+    /// the parallel compression never occupy the cooperative pool's threads.
+    @discardableResult
+    public func write(_ dataset: Dataset, to path: String) async throws -> CDFWriteReport {
+        try await withCheckedThrowingContinuation { (k: CheckedContinuation<CDFWriteReport, any Error>) in
+            DispatchQueue.global(qos: .userInitiated).async {
+                k.resume(with: Result { try self.write(dataset, to: path) as CDFWriteReport })
+            }
+        }
+    }
+}
+
+import Foundation

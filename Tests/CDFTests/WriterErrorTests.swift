@@ -169,3 +169,26 @@ import Testing
         #expect(try CDFReader(path: dir + "/b.cdf").leapSecondLastUpdated == 20170101)
     }
 }
+
+@Suite struct AsyncWriteTests {
+    /// Several products written concurrently from tasks (off the cooperative pool) all read back.
+    @Test func concurrentAsyncWrites() async throws {
+        let dir = try makeTemporaryDirectory("async")
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for k in 0..<4 {
+                group.addTask {
+                    var d = Dataset(attributes: ["Index": .int32([Int32(k)])])
+                    try d.add("v", try Column((0..<10_000).map { Int32($0 * k) }))
+                    let report = try await CDFWriter(options: .init(compression: .gzip(level: 6))).write(d, to: dir + "/p\(k).cdf")
+                    #expect(report.bytes > 0)
+                }
+            }
+            try await group.waitForAll()
+        }
+        for k in 0..<4 {
+            let r = try CDFReader(path: dir + "/p\(k).cdf")
+            #expect(try r.column("v").values(as: Int32.self) == (0..<10_000).map { Int32($0 * k) })
+            #expect(r.globalAttribute("Index")?.entries.first?.entry.value == .int32([Int32(k)]))
+        }
+    }
+}
