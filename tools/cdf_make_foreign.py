@@ -73,6 +73,30 @@ def nasa_big_endian_column_major(name):
         record(name, var, t, dims, vals, 50)
 
 
+def nasa_rvariable(name):
+    """An rVariable (the pre-zVariable kind) written through the NASA library's internal interface."""
+    import ctypes
+    import spacepy.pycdf as pycdf
+    from spacepy.pycdf import const
+    path = os.path.join(out, name)
+    if os.path.exists(path):
+        os.remove(path)
+    f = pycdf.CDF(path, '')
+    f._call(const.SELECT_, const.CDF_zMODE_, ctypes.c_long(0))
+    num = ctypes.c_long(0)
+    f._call(const.CREATE_, const.rVAR_, b'rscal', const.CDF_INT4, ctypes.c_long(1), const.VARY,
+            (ctypes.c_long * 1)(-1), ctypes.byref(num))
+    values = np.array([-7, -4, -1, 2, 5, 8, 11], dtype=np.int32)
+    for r, v in enumerate(values):
+        val = ctypes.c_int32(int(v))
+        f._call(const.SELECT_, const.rVAR_, num, const.SELECT_, const.rVARs_RECNUMBER_, ctypes.c_long(r),
+                const.PUT_, const.rVAR_DATA_, ctypes.byref(val))
+    f.close()
+    with pycdf.CDF(path, readonly=False) as g:
+        g.attrs['Project'] = 'rVariables'
+    record(name, 'rscal', 4, [], values, len(values))
+
+
 def with_cdflib(name, majority):
     import cdflib
     from cdflib.cdfwrite import CDF as W
@@ -119,6 +143,7 @@ def with_pycdfpp(name):
 nasa('nasa_gzip.cdf')
 nasa('nasa_file_gzip.cdf', file_compression=True)
 nasa_big_endian_column_major('nasa_bigendian_column.cdf')
+nasa_rvariable('nasa_rvariable.cdf')
 with_cdflib('cdflib_gzip_row.cdf', 'row_major')
 with_cdflib('cdflib_gzip_column.cdf', 'column_major')
 with_pycdfpp('pycdfpp_gzip.cdf')
