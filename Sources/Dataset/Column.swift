@@ -39,11 +39,12 @@ public struct Column: Sendable {
         guard !overflow else {
             throw DatasetError.invalidShape(variable: "", shape: [records] + shape, reason: "size overflows")
         }
+        guard let storage = ColumnStorage(byteCount: bytes) else { throw DatasetError.outOfMemory(bytes: bytes) }
         self.elementType = type
         self.records = records
         self.shape = shape
         self.isRecordVarying = recordVarying
-        self.storage = ColumnStorage(byteCount: bytes)
+        self.storage = storage
     }
 
     /// A column of scalars or per-record arrays from typed values (copies `values` once).

@@ -9,6 +9,7 @@ public enum DatasetError: Error, Sendable, Equatable, CustomStringConvertible {
     case dimensionCountMismatch(variable: String, names: Int, shapeRank: Int)
     case valueCountMismatch(context: String, expected: Int, actual: Int)
     case stringTooLong(context: String, width: Int, length: Int)
+    case outOfMemory(bytes: Int)
 
     public var description: String {
         switch self {
@@ -28,6 +29,8 @@ public enum DatasetError: Error, Sendable, Equatable, CustomStringConvertible {
             "\(ctx): \(a) values given, \(e) expected"
         case .stringTooLong(let ctx, let w, let l):
             "\(ctx): string of \(l) bytes does not fit width \(w)"
+        case .outOfMemory(let n):
+            "cannot allocate a column of \(n) bytes"
         }
     }
 }

@@ -57,6 +57,8 @@ import Testing
         #expect(throws: DatasetError.self) { _ = try Column.make(type: .int8, records: -1) }
         #expect(throws: DatasetError.self) { _ = try Column.make(type: .string(width: 0), records: 1) }
         #expect(throws: DatasetError.self) { _ = try Column.make(type: .int8, records: 2, recordVarying: false) }
+        #expect(throws: DatasetError.self) { _ = try Column.make(type: .float64, records: Int.max / 4) }   // size overflows
+        #expect(throws: DatasetError.outOfMemory(bytes: 1 << 50)) { _ = try Column.make(type: .uint8, records: 1 << 50) }
         let empty = try Column.make(type: .uint16, records: 0, shape: [4])
         #expect(empty.byteCount == 0 && empty.count == 0)
     }
