@@ -10,7 +10,10 @@ final class AtomicFileSink {
     private var fd: Int32
     private var buffer: [UInt8] = []
     private let bufferLimit = 1 << 20
+    /// Bytes handed to the kernel so far.
     private(set) var written = 0
+    /// The file offset the next write goes to (written plus buffered bytes).
+    var position: Int { written + buffer.count }
     var md5: MD5?
     private var committed = false
 
@@ -67,6 +70,23 @@ final class AtomicFileSink {
             done += n
         }
         written += raw.count
+    }
+
+    /// Overwrites bytes already written (flushes first). Not for sinks that compute an MD5.
+    func patch(at offset: Int, _ bytes: [UInt8]) throws {
+        precondition(md5 == nil, "patching would invalidate the streamed MD5")
+        try flush()
+        try bytes.withUnsafeBytes { raw in
+            var done = 0
+            while done < raw.count {
+                let n = pwrite(fd, raw.baseAddress! + done, raw.count - done, off_t(offset + done))
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    throw CDFError.io(path: temporaryPath, operation: "pwrite", errno: errno)
+                }
+                done += n
+            }
+        }
     }
 
     /// Flushes, fsyncs, renames the temporary file over the destination and fsyncs the folder.

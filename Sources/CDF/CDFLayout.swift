@@ -1,11 +1,13 @@
 import Dataset
 
-/// The byte layout of a whole CDF file, computed before anything is written: the offset of every
-/// internal record, so that each record can be serialised once with its final links.
+/// The byte layout of a CDF file: where every internal record goes, so that each record is
+/// serialised once with its final links.
 ///
 /// File order: magic, CDR, GDR, each ADR followed by its AgrEDRs and AzEDRs, then per variable its
-/// zVDR, CPR (if compressed), VXRs and data blocks (VVR/CVVR). Costs: a few integers per record.
-struct CDFLayout {
+/// zVDR, CPR (if compressed), VXRs and data blocks (VVR/CVVR). The metadata part is placed up front;
+/// each variable is placed once its blocks' sizes are known (after compression), right after the
+/// previous one. Costs: a few integers per record.
+enum CDFLayout {
     static let magic: [UInt8] = [0xCD, 0xF3, 0x00, 0x01, 0x00, 0x00, 0xFF, 0xFF]
     static let cdrSize = 312
     static let gdrSize = 84
@@ -18,20 +20,7 @@ struct CDFLayout {
     /// Entries per VXR; more blocks chain further VXRs. The NASA library (3.9.1) reports a file
     /// with more than 10 entries in one VXR as corrupted (found by the property tests), so 10 it is.
     static let vxrEntries = 10
-
-    struct VariableLayout {
-        var vdr = 0
-        var vdrSize = 0
-        var cpr = 0
-        var vxrs: [Int] = []
-        var blocks: [Int] = []
-    }
-
-    var gdr = 8 + cdrSize
-    var adrs: [Int] = []
-    var aedrs: [[Int]] = []
-    var variables: [VariableLayout] = []
-    var eof = 0
+    static let gdrOffset = 8 + cdrSize
 
     static func vxrSize(_ n: Int) -> Int { 28 + 16 * n }
 
@@ -40,41 +29,60 @@ struct CDFLayout {
         return vvrHeader + b.count * recordBytes
     }
 
-    init(attributes: [AttributePlan], variables vars: [ResolvedVariable], blocks: [[DataBlock]]) {
-        var at = gdr + Self.gdrSize
-        for a in attributes {
-            adrs.append(at)
-            at += Self.adrSize
-            var e: [Int] = []
-            for entry in a.entries {
-                e.append(at)
-                at += Self.aedrHeader + entry.bytes.count
+    /// Offsets of the attribute records, which follow the GDR.
+    struct Metadata {
+        var adrs: [Int] = []
+        var aedrs: [[Int]] = []
+        /// Where the first variable's zVDR goes.
+        var end = 0
+
+        init(attributes: [AttributePlan]) {
+            var at = gdrOffset + gdrSize
+            for a in attributes {
+                adrs.append(at)
+                at += adrSize
+                var e: [Int] = []
+                for entry in a.entries {
+                    e.append(at)
+                    at += aedrHeader + entry.bytes.count
+                }
+                aedrs.append(e)
             }
-            aedrs.append(e)
+            end = at
         }
-        for (i, rv) in vars.enumerated() {
-            var l = VariableLayout()
-            l.vdr = at
-            l.vdrSize = Self.vdrFixed + 8 * rv.dims.count + rv.pad.count
-            at += l.vdrSize
+    }
+
+    /// Offsets of one variable's records, placed at `start`.
+    struct Variable {
+        var vdr = 0
+        var vdrSize = 0
+        var cpr = 0
+        var vxrs: [Int] = []
+        var blocks: [Int] = []
+        /// The first byte after this variable's records.
+        var end = 0
+
+        init(_ rv: ResolvedVariable, blocks bs: [DataBlock], at start: Int) {
+            var at = start
+            vdr = at
+            vdrSize = vdrFixed + 8 * rv.dims.count + rv.pad.count
+            at += vdrSize
             if rv.gzipLevel != nil {
-                l.cpr = at
-                at += Self.cprSize
+                cpr = at
+                at += cprSize
             }
-            let bs = blocks[i]
             var k = 0
             while k < bs.count {
-                let n = min(Self.vxrEntries, bs.count - k)
-                l.vxrs.append(at)
-                at += Self.vxrSize(n)
+                let n = min(vxrEntries, bs.count - k)
+                vxrs.append(at)
+                at += vxrSize(n)
                 k += n
             }
             for b in bs {
-                l.blocks.append(at)
-                at += Self.blockSize(b, recordBytes: rv.recordBytes)
+                blocks.append(at)
+                at += blockSize(b, recordBytes: rv.recordBytes)
             }
-            variables.append(l)
+            end = at
         }
-        eof = at
     }
 }

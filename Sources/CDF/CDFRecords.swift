@@ -68,7 +68,7 @@ enum CDFRecords {
         return w.bytes
     }
 
-    static func zvdr(_ rv: ResolvedVariable, layout l: CDFLayout.VariableLayout, next: Int) -> [UInt8] {
+    static func zvdr(_ rv: ResolvedVariable, layout l: CDFLayout.Variable, next: Int) -> [UInt8] {
         var w = BigEndianWriter(capacity: l.vdrSize)
         w.int64(l.vdrSize); w.int32(8); w.int64(next)
         w.int32(rv.type.rawValue)

@@ -1,12 +1,15 @@
 import Dataset
 
 /// Native CDF 3.9 writer (no C CDF library): single file, row-major, little-endian (IBMPC), all
-/// zVariables. Lays the whole file out first (every offset known), then writes it once, streaming each
-/// column's bytes straight from the Dataset buffers (no extra copy of the data), to a temporary file
-/// that is synced and renamed: never a partial file.
+/// zVariables. Lays the file out record by record with final offsets and writes each record once,
+/// streaming column bytes straight from the Dataset buffers (no extra copy of the data), to a
+/// temporary file that is synced and renamed: never a partial file.
 ///
-/// Costs: compressed variables hold their gzip blocks in memory until written (compressed in
-/// parallel); uncompressed data is never copied. Validation happens before the file is created.
+/// Compression runs on background threads while earlier variables are being written; the GDR's eof
+/// is then patched at the end. With MD5 on (the digest is streamed as bytes are written) all blocks
+/// are compressed before the first byte is written instead.
+/// Costs: compressed blocks wait in memory until written; uncompressed data is never copied.
+/// Invalid input is found before the file is created.
 public struct CDFWriter: Sendable {
     public var options: CDFWriteOptions
 
@@ -31,51 +34,61 @@ public struct CDFWriter: Sendable {
         }
         let attributes = try CDFAttributePlanner.plan(globals: dataset.attributes, variables: vars)
         var blocks = vars.map(BlockPlanner.blocks(for:))
-        try BlockCompressor.compress(&blocks, variables: vars, maxConcurrency: options.maxConcurrency)
-        let layout = CDFLayout(attributes: attributes, variables: vars, blocks: blocks)
+
+        let pipeline = CompressionPipeline(variables: vars, blocks: blocks)
+        pipeline.start(maxConcurrency: options.maxConcurrency)
+        defer { pipeline.cancel() }
+
+        let meta = CDFLayout.Metadata(attributes: attributes)
+        // With an MD5 the GDR (and its eof) must be final before it is hashed: place everything first.
+        var placed: [CDFLayout.Variable] = []
+        var eof = 0
+        if options.md5 {
+            var at = meta.end
+            for vi in vars.indices {
+                try pipeline.collect(variable: vi, into: &blocks[vi], recordBytes: vars[vi].recordBytes)
+                let l = CDFLayout.Variable(vars[vi], blocks: blocks[vi], at: at)
+                placed.append(l)
+                at = l.end
+            }
+            eof = at
+        }
 
         let sink = try AtomicFileSink(destination: path, md5: options.md5)
         try sink.write(CDFLayout.magic)
-        try sink.write(CDFRecords.cdr(gdr: layout.gdr, md5: options.md5))
-        try sink.write(CDFRecords.gdr(
-            zVDRHead: layout.variables.first?.vdr ?? 0, adrHead: layout.adrs.first ?? 0, eof: layout.eof,
-            attributes: attributes.count, zVars: vars.count, leapSecondLastUpdated: options.leapSeconds.lastUpdated))
+        try sink.write(CDFRecords.cdr(gdr: CDFLayout.gdrOffset, md5: options.md5))
+        func gdr(eof: Int) -> [UInt8] {
+            CDFRecords.gdr(zVDRHead: vars.isEmpty ? 0 : meta.end, adrHead: meta.adrs.first ?? 0, eof: eof,
+                           attributes: attributes.count, zVars: vars.count, leapSecondLastUpdated: options.leapSeconds.lastUpdated)
+        }
+        try sink.write(gdr(eof: eof))     // 0 for now when not known yet: patched below
         for (ai, a) in attributes.enumerated() {
-            let next = ai + 1 < layout.adrs.count ? layout.adrs[ai + 1] : 0
-            try sink.write(CDFRecords.adr(a, next: next, entryOffsets: layout.aedrs[ai]))
+            let next = ai + 1 < meta.adrs.count ? meta.adrs[ai + 1] : 0
+            try sink.write(CDFRecords.adr(a, next: next, entryOffsets: meta.aedrs[ai]))
+            let offs = meta.aedrs[ai]
             for (ei, e) in a.entries.enumerated() {
-                let offs = layout.aedrs[ai]
                 try sink.write(CDFRecords.aedr(e, attribute: a, next: ei + 1 < offs.count ? offs[ei + 1] : 0))
             }
         }
+        var at = meta.end
         for (vi, rv) in vars.enumerated() {
-            let l = layout.variables[vi]
-            let next = vi + 1 < layout.variables.count ? layout.variables[vi + 1].vdr : 0
-            try sink.write(CDFRecords.zvdr(rv, layout: l, next: next))
-            if let level = rv.gzipLevel { try sink.write(CDFRecords.cpr(level: level)) }
-            let bs = blocks[vi]
-            for k in l.vxrs.indices {
-                let lo = k * CDFLayout.vxrEntries, hi = min(lo + CDFLayout.vxrEntries, bs.count)
-                let next = k + 1 < l.vxrs.count ? l.vxrs[k + 1] : 0
-                try sink.write(CDFRecords.vxr(next: next, blocks: bs[lo..<hi], offsets: l.blocks[lo..<hi]))
+            let l: CDFLayout.Variable
+            if options.md5 {
+                l = placed[vi]
+            } else {
+                try pipeline.collect(variable: vi, into: &blocks[vi], recordBytes: rv.recordBytes)
+                l = CDFLayout.Variable(rv, blocks: blocks[vi], at: at)
             }
-            for b in bs {
-                if let c = b.compressed {
-                    try sink.write(CDFRecords.cvvrHeader(compressedBytes: c.count))
-                    try sink.write(c)
-                } else {
-                    let n = b.count * rv.recordBytes
-                    try sink.write(CDFRecords.vvrHeader(dataBytes: n))
-                    let start = b.columnRecord * rv.recordBytes
-                    try rv.column.withUnsafeBytes { raw in
-                        try sink.write(UnsafeRawBufferPointer(rebasing: raw[start..<(start + n)]))
-                    }
-                }
+            guard sink.position == l.vdr else {
+                throw CDFError.corrupt(path: path, offset: sink.position, reason: "internal layout error: variable '\(rv.name)' planned at \(l.vdr)")
             }
+            try writeVariable(rv, blocks: blocks[vi], layout: l, next: vi + 1 < vars.count ? l.end : 0, to: sink)
+            blocks[vi] = []           // compressed bytes written: release them
+            at = l.end
         }
         try sink.flush()
-        guard sink.written == layout.eof else {
-            throw CDFError.corrupt(path: path, offset: sink.written, reason: "internal layout error: wrote \(sink.written) bytes, planned \(layout.eof)")
+        guard sink.written == at, !options.md5 || at == eof else {
+            throw CDFError.corrupt(path: path, offset: sink.written, reason: "internal layout error: wrote \(sink.written) bytes, planned \(at)")
         }
         var md5Hex: String?
         if let m = sink.md5 {
@@ -83,9 +96,35 @@ public struct CDFWriter: Sendable {
             sink.md5 = nil
             try sink.write(digest)
             md5Hex = digest.map { String($0, radix: 16).leftPadded(2) }.joined()
+        } else {
+            try sink.patch(at: CDFLayout.gdrOffset, gdr(eof: at))
         }
         try sink.commit()
         return CDFWriteReport(path: path, bytes: sink.written, istpIssues: istpIssues, md5: md5Hex)
+    }
+
+    /// Writes one variable's zVDR, CPR, VXR chain and data blocks at the sink's current position.
+    private func writeVariable(_ rv: ResolvedVariable, blocks bs: [DataBlock], layout l: CDFLayout.Variable, next: Int, to sink: AtomicFileSink) throws {
+        try sink.write(CDFRecords.zvdr(rv, layout: l, next: next))
+        if let level = rv.gzipLevel { try sink.write(CDFRecords.cpr(level: level)) }
+        for k in l.vxrs.indices {
+            let lo = k * CDFLayout.vxrEntries, hi = min(lo + CDFLayout.vxrEntries, bs.count)
+            let nextVXR = k + 1 < l.vxrs.count ? l.vxrs[k + 1] : 0
+            try sink.write(CDFRecords.vxr(next: nextVXR, blocks: bs[lo..<hi], offsets: l.blocks[lo..<hi]))
+        }
+        for b in bs {
+            if let c = b.compressed {
+                try sink.write(CDFRecords.cvvrHeader(compressedBytes: c.count))
+                try sink.write(c)
+            } else {
+                let n = b.count * rv.recordBytes
+                try sink.write(CDFRecords.vvrHeader(dataBytes: n))
+                let start = b.columnRecord * rv.recordBytes
+                try rv.column.withUnsafeBytes { raw in
+                    try sink.write(UnsafeRawBufferPointer(rebasing: raw[start..<(start + n)]))
+                }
+            }
+        }
     }
 }
 
