@@ -166,6 +166,9 @@ final class ReaderStorage: @unchecked Sendable {
         guard end <= mapped.bytes.count, start <= end, uSize >= 0 else {
             throw CDFError.corrupt(path: path, offset: 8, reason: "CCR size \(size) runs past the file")
         }
+        guard uSize <= (end - start) * 1100 + 4096 else {
+            throw CDFError.corrupt(path: path, offset: 8, reason: "CCR claims \(uSize) bytes from \(end - start) compressed")
+        }
         var c = BigEndianReader(data: mapped.bytes, path: path, offset: cpr + 12)
         let method = try c.int32()
         guard method == 5 else { throw CDFError.unsupported(path: path, feature: "whole-file compression method \(method)") }

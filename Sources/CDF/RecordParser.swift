@@ -15,7 +15,9 @@ struct RecordParser {
     func variables(head: Int, count: Int, isZ: Bool, rDims: [Int]) throws -> [CDFVariableInfo] {
         var out: [CDFVariableInfo] = []
         var at = head
+        var visited = Set<Int>()
         while at != 0 {
+            guard visited.insert(at).inserted else { throw CDFError.corrupt(path: path, offset: at, reason: "the VDR chain loops") }
             guard out.count < max(count, 0) + 1 else { throw CDFError.corrupt(path: path, offset: at, reason: "VDR chain longer than the GDR says") }
             var r = reader(at: at)
             _ = try r.int64()
@@ -46,6 +48,21 @@ struct RecordParser {
             for _ in dims { varys.append(try r.int32() != 0) }
             guard numElems >= 1, dims.allSatisfy({ $0 >= 0 }), maxRec >= -1 else {
                 throw CDFError.corrupt(path: path, offset: at, reason: "variable '\(name)': \(numElems) elements, dims \(dims), maxRec \(maxRec)")
+            }
+            guard numElems == 1 || dt.isText else {
+                throw CDFError.corrupt(path: path, offset: at, reason: "variable '\(name)': \(numElems) elements per value of \(dt) (only text has more than 1)")
+            }
+            // Sizes from an untrusted file: no overflow, and a logical size a reader can hold. Virtual
+            // (sparse or unwritten) records may make a variable larger than the file, but not absurdly.
+            var recordBytes = dt.size * numElems
+            for d in dims {
+                let (p, o) = recordBytes.multipliedReportingOverflow(by: d)
+                guard !o else { throw CDFError.corrupt(path: path, offset: at, reason: "variable '\(name)': record size overflows") }
+                recordBytes = p
+            }
+            let (total, o) = recordBytes.multipliedReportingOverflow(by: maxRec + 1)
+            guard !o, total <= Self.maxLogicalBytes(fileSize: data.count) else {
+                throw CDFError.corrupt(path: path, offset: at, reason: "variable '\(name)': \(maxRec + 1) records of \(recordBytes) bytes is implausible for a \(data.count)-byte file")
             }
             var pad: [UInt8]?
             if flags & 2 != 0 { pad = try r.bytes(dt.size * numElems) }
@@ -78,13 +95,18 @@ struct RecordParser {
         return out
     }
 
+    /// The largest logical variable size the reader accepts: 64 times the file plus 1 GiB.
+    static func maxLogicalBytes(fileSize: Int) -> Int { fileSize.multipliedReportingOverflow(by: 64).partialValue + (1 << 30) }
+
     typealias EntryTable = [Int: [(name: String, entry: CDFAttributeEntry)]]
 
     func attributes(head: Int, count: Int) throws -> ([CDFAttributeInfo], EntryTable, EntryTable) {
         var attrs: [CDFAttributeInfo] = []
         var rTable: EntryTable = [:], zTable: EntryTable = [:]
         var at = head
+        var visited = Set<Int>()
         while at != 0 {
+            guard visited.insert(at).inserted else { throw CDFError.corrupt(path: path, offset: at, reason: "the ADR chain loops") }
             guard attrs.count <= count else { throw CDFError.corrupt(path: path, offset: at, reason: "ADR chain longer than the GDR says") }
             var r = reader(at: at)
             _ = try r.int64()
@@ -117,7 +139,9 @@ struct RecordParser {
     private func entries(head: Int, limit: Int, attribute: String) throws -> [(number: Int, entry: CDFAttributeEntry)] {
         var out: [(Int, CDFAttributeEntry)] = []
         var at = head
+        var visited = Set<Int>()
         while at != 0 {
+            guard visited.insert(at).inserted else { throw CDFError.corrupt(path: path, offset: at, reason: "the AEDR chain of '\(attribute)' loops") }
             guard out.count <= limit else { throw CDFError.corrupt(path: path, offset: at, reason: "AEDR chain of '\(attribute)' too long") }
             var r = reader(at: at)
             _ = try r.int64()

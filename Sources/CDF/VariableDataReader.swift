@@ -27,6 +27,9 @@ struct VariableDataReader {
         var column = try Column.make(type: et, records: records, shape: shape, recordVarying: v.recordVarying || records == 0)
         let rb = v.recordBytes
         guard records > 0, rb > 0 else { return column }
+        guard column.byteCount == records * rb else {
+            throw CDFError.corrupt(path: path, offset: 0, reason: "variable '\(v.name)': record size \(rb) does not match its type and shape")
+        }
         var stored = [Bool](repeating: false, count: records)
         let pad = v.pad ?? v.type.defaultPad(numElems: v.numElems)
         let data = reader.bytes
@@ -37,7 +40,8 @@ struct VariableDataReader {
                 while o < out.count { out.baseAddress!.advanced(by: o).copyMemory(from: p.baseAddress!, byteCount: p.count); o += p.count }
             }
             var blocks: [(first: Int, last: Int, offset: Int)] = []
-            try collect(vxr: v.vxrHead, into: &blocks, depth: 0)
+            var visited = Set<Int>()
+            try collect(vxr: v.vxrHead, into: &blocks, depth: 0, visited: &visited)
             for b in blocks {
                 guard b.first >= 0, b.last >= b.first else {
                     throw CDFError.corrupt(path: path, offset: b.offset, reason: "block records \(b.first)-\(b.last) of '\(v.name)'")
@@ -45,6 +49,8 @@ struct VariableDataReader {
                 let lastKept = min(b.last, records - 1)
                 guard b.first <= lastKept else { continue }
                 let n = b.last - b.first + 1
+                let (blockBytes, overflow) = n.multipliedReportingOverflow(by: rb)
+                guard !overflow else { throw CDFError.corrupt(path: path, offset: b.offset, reason: "block of '\(v.name)' is too large") }
                 var r = BigEndianReader(data: data, path: path, offset: b.offset)
                 let size = Int(try r.int64())
                 let type = try r.int32()
@@ -62,10 +68,14 @@ struct VariableDataReader {
                     guard cSize >= 0, b.offset + 24 + cSize <= data.count else {
                         throw CDFError.corrupt(path: path, offset: b.offset, reason: "CVVR of '\(v.name)' runs past the file")
                     }
+                    // Deflate expands at most ~1032:1; a larger claim is corruption, not a reason to allocate.
+                    guard blockBytes <= cSize * 1100 + 4096 else {
+                        throw CDFError.corrupt(path: path, offset: b.offset, reason: "CVVR of '\(v.name)' claims \(n) records from \(cSize) bytes")
+                    }
                     guard let comp = v.compression, comp.method == 5 else {
                         throw CDFError.unsupported(path: path, feature: "compression method \(v.compression?.method ?? -1) of '\(v.name)' (only gzip)")
                     }
-                    let inflated = try Gzip.decompress(UnsafeRawBufferPointer(rebasing: data[(b.offset + 24)..<(b.offset + 24 + cSize)]), expected: n * rb)
+                    let inflated = try Gzip.decompress(UnsafeRawBufferPointer(rebasing: data[(b.offset + 24)..<(b.offset + 24 + cSize)]), expected: blockBytes)
                     inflated.withUnsafeBytes { dst.copyMemory(from: $0.baseAddress!, byteCount: keep) }
                 default:
                     throw CDFError.corrupt(path: path, offset: b.offset, reason: "expected a VVR or CVVR for '\(v.name)', found type \(type)")
@@ -86,12 +96,10 @@ struct VariableDataReader {
         return column
     }
 
-    private func collect(vxr: Int, into blocks: inout [(first: Int, last: Int, offset: Int)], depth: Int) throws {
+    private func collect(vxr: Int, into blocks: inout [(first: Int, last: Int, offset: Int)], depth: Int, visited: inout Set<Int>) throws {
         var at = vxr
-        var guardCount = 0
         while at != 0 {
-            guard depth < 16, guardCount < 1_000_000 else { throw CDFError.corrupt(path: path, offset: at, reason: "VXR tree too deep or cyclic") }
-            guardCount += 1
+            guard depth < 16, visited.insert(at).inserted else { throw CDFError.corrupt(path: path, offset: at, reason: "VXR tree too deep or cyclic") }
             var r = BigEndianReader(data: reader.bytes, path: path, offset: at)
             _ = try r.int64()
             guard try r.int32() == 6 else { throw CDFError.corrupt(path: path, offset: at + 8, reason: "expected a VXR for '\(info.name)'") }
@@ -111,7 +119,7 @@ struct VariableDataReader {
                 let off = Int(rawOffset)
                 var t = BigEndianReader(data: reader.bytes, path: path, offset: off + 8)
                 if try t.int32() == 6 {
-                    try collect(vxr: off, into: &blocks, depth: depth + 1)
+                    try collect(vxr: off, into: &blocks, depth: depth + 1, visited: &visited)
                 } else {
                     blocks.append((firsts[i], lasts[i], off))
                 }
