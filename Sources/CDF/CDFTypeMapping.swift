@@ -135,6 +135,9 @@ enum CDFTypeMapping {
         }
         let block = vo.blockRecords ?? max(1, (1 << 20) / max(recordBytes, 1))
         guard block >= 1 else { throw CDFError.invalidOption(variable: v.name, reason: "blockRecords must be >= 1") }
+        guard level == nil || block.multipliedReportingOverflow(by: recordBytes).partialValue <= 1 << 30 || block == 1 else {
+            throw CDFError.invalidOption(variable: v.name, reason: "a compressed block of \(block) records of \(recordBytes) bytes exceeds 1 GiB")
+        }
 
         return ResolvedVariable(
             variable: v, number: number, type: type, numElems: numElems, dims: dims, recordBytes: recordBytes,

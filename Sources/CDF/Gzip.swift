@@ -17,6 +17,7 @@ enum Gzip {
     }
 
     static func zlibCompress(_ input: UnsafeRawBufferPointer, level: Int) throws -> [UInt8] {
+        guard input.count <= Int(UInt32.max) else { throw CDFError.compression("a block of \(input.count) bytes is too large for zlib") }
         var stream = z_stream()
         // windowBits 15 + 16 selects the gzip wrapper; memLevel 8 is zlib's default.
         var rc = deflateInit2_(&stream, Int32(level), Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY,
@@ -40,6 +41,9 @@ enum Gzip {
 
     /// Decompresses a gzip stream whose output is `expected` bytes (a CDF block's raw size).
     static func decompress(_ input: UnsafeRawBufferPointer, expected: Int) throws -> [UInt8] {
+        guard input.count <= Int(UInt32.max), expected <= Int(UInt32.max) else {
+            throw CDFError.compression("a block of \(input.count) -> \(expected) bytes is too large for zlib")
+        }
         var stream = z_stream()
         // 15 + 32: accept a gzip or zlib header automatically.
         var rc = inflateInit2_(&stream, 15 + 32, ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size))

@@ -42,11 +42,10 @@ struct LibDeflate: @unchecked Sendable {
     /// One gzip member of `input` with an existing compressor (one per thread).
     func compress(_ input: UnsafeRawBufferPointer, with c: OpaquePointer) throws -> [UInt8] {
         let bound = gzipBound(c, input.count)
-        var out = [UInt8](unsafeUninitializedCapacity: bound) { buf, initialized in
+        let out = [UInt8](unsafeUninitializedCapacity: bound) { buf, initialized in
             initialized = gzipCompress(c, input.baseAddress, input.count, buf.baseAddress, bound)
         }
         guard !out.isEmpty else { throw CDFError.compression("libdeflate produced no output for \(input.count) bytes") }
-        out.reserveCapacity(0)
         return out
     }
 }

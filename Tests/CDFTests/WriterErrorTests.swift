@@ -83,6 +83,9 @@ import Testing
         #expect(throws: CDFError.self) {
             try CDFWriter(options: .init(variables: ["v": .init(compression: .gzip(level: 12))])).write(d, to: dir + "/x.cdf")
         }
+        #expect { try CDFWriter(options: .init(variables: ["v": .init(compression: .gzip(level: 1), blockRecords: 1 << 30)])).write(d, to: dir + "/x.cdf") } throws: { e in
+            "\(e)".contains("exceeds 1 GiB")
+        }
         var t = Dataset()
         try t.add("t", try Column.tt2000([1, 2]))
         #expect { try CDFWriter(options: .init(variables: ["t": .init(compression: .gzip(level: 6))])).write(t, to: dir + "/x.cdf") } throws: { e in
