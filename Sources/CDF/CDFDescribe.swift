@@ -4,7 +4,7 @@ extension CDFReader {
     /// A text description of the file for `downlink dump FILE.cdf`: format, global attributes,
     /// variables with their attributes and first records (TT2000 and EPOCH values also as UTC).
     ///
-    /// Costs: reads each variable's records (whole variable) to show the first `records` of them.
+    /// Costs: reads only the blocks that hold the first `records` records of each variable.
     public func describe(records shown: Int = 3) -> String {
         var out: [String] = []
         let fileName = path.split(separator: "/").last.map(String.init) ?? path
@@ -31,12 +31,12 @@ extension CDFReader {
             for (n, e) in v.attributes { out.append("    \(n): \(Self.show(e))") }
             guard v.records > 0, shown > 0 else { continue }
             do {
-                let c = try column(v.name)
+                let c = try column(v.name, records: 0..<shown)
                 let perRecord = c.elementsPerRecord
                 for r in 0..<min(shown, c.records) {
                     out.append("    [\(r)] \(Self.record(c, r, perRecord: perRecord, type: v.type, converter: converter))")
                 }
-                if c.records > shown { out.append("    ... \(c.records - shown) more") }
+                if v.records > shown { out.append("    ... \(v.records - shown) more") }
             } catch {
                 out.append("    (records unreadable: \(error))")
             }

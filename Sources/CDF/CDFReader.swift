@@ -109,6 +109,12 @@ public final class CDFReader: Sendable {
         try VariableDataReader(reader: self, info: try variable(name)).read()
     }
 
+    /// Records `range` of a variable (clamped to its records), reading only the blocks that hold
+    /// them: what a dump of the first records, or a reader of one time window, needs.
+    public func column(_ name: String, records range: Range<Int>) throws -> Column {
+        try VariableDataReader(reader: self, info: try variable(name)).read(range: range)
+    }
+
     /// The whole file as a Dataset (global text entries become one `.text` list; a numeric global
     /// attribute keeps its first entry).
     public func dataset() throws -> Dataset {

@@ -11,7 +11,10 @@ struct VariableDataReader {
 
     var path: String { reader.path }
 
-    func read() throws -> Column {
+    /// Reads records `range` (clamped to the variable's records; all of them when nil). Only the
+    /// blocks that hold those records (and, for previous-sparse variables, the last stored record
+    /// before them) are read or inflated.
+    func read(range requested: Range<Int>? = nil) throws -> Column {
         let v = info
         guard v.dimVarys.allSatisfy({ $0 }) || v.dims.allSatisfy({ $0 <= 1 }) else {
             throw CDFError.unsupported(path: path, feature: "dimension variance false in variable '\(v.name)'")
@@ -23,8 +26,11 @@ struct VariableDataReader {
         case .epoch16: et = .float64; shape.append(2)
         default: et = v.type.elementType
         }
-        let records = v.records
-        var column = try Column.make(type: et, records: records, shape: shape, recordVarying: v.recordVarying || records == 0)
+        let all = 0..<v.records
+        let range = (requested ?? all).clamped(to: all)
+        let records = range.count
+        let recordVarying = v.recordVarying || v.records == 0
+        var column = try Column.make(type: et, records: recordVarying ? records : max(records, 1), shape: shape, recordVarying: recordVarying)
         let rb = v.recordBytes
         guard records > 0, rb > 0 else { return column }
         guard column.byteCount == records * rb else {
@@ -32,7 +38,9 @@ struct VariableDataReader {
         }
         var stored = [Bool](repeating: false, count: records)
         let pad = v.pad ?? v.type.defaultPad(numElems: v.numElems)
-        let data = reader.bytes
+        let previousSparse = v.sparse == .previousMissing
+        // For previous-sparse reads: the last stored record before the range, and its bytes.
+        var before: (record: Int, bytes: [UInt8])?
         try column.withUnsafeMutableBytes { out in
             // Fill everything with the pad value first.
             pad.withUnsafeBytes { p in
@@ -46,47 +54,31 @@ struct VariableDataReader {
                 guard b.first >= 0, b.last >= b.first else {
                     throw CDFError.corrupt(path: path, offset: b.offset, reason: "block records \(b.first)-\(b.last) of '\(v.name)'")
                 }
-                let lastKept = min(b.last, records - 1)
-                guard b.first <= lastKept else { continue }
-                let n = b.last - b.first + 1
-                let (blockBytes, overflow) = n.multipliedReportingOverflow(by: rb)
-                guard !overflow else { throw CDFError.corrupt(path: path, offset: b.offset, reason: "block of '\(v.name)' is too large") }
-                var r = BigEndianReader(data: data, path: path, offset: b.offset)
-                let size = Int(try r.int64())
-                let type = try r.int32()
-                let keep = (lastKept - b.first + 1) * rb
-                let dst = out.baseAddress!.advanced(by: b.first * rb)
-                switch type {
-                case 7:
-                    guard size >= 12 + keep, b.offset + 12 + keep <= data.count else {
-                        throw CDFError.corrupt(path: path, offset: b.offset, reason: "VVR of '\(v.name)' holds fewer than \(n) records")
+                let lo = max(b.first, range.lowerBound), hi = min(b.last, range.upperBound - 1)
+                // The block's last record before the range, if it beats the best candidate so far.
+                let prevCandidate = previousSparse && b.first < range.lowerBound ? min(b.last, range.lowerBound - 1) : nil
+                let wantsPrevious = prevCandidate.map { c in before.map { c > $0.record } ?? true } ?? false
+                guard lo <= hi || wantsPrevious else { continue }
+                try withBlockRecords(b, recordBytes: rb) { src in
+                    if lo <= hi {
+                        out.baseAddress!.advanced(by: (lo - range.lowerBound) * rb)
+                            .copyMemory(from: src + (lo - b.first) * rb, byteCount: (hi - lo + 1) * rb)
+                        for i in lo...hi { stored[i - range.lowerBound] = true }
                     }
-                    dst.copyMemory(from: data.baseAddress!.advanced(by: b.offset + 12), byteCount: keep)
-                case 13:
-                    _ = try r.int32()
-                    let cSize = Int(try r.int64())
-                    guard cSize >= 0, b.offset + 24 + cSize <= data.count else {
-                        throw CDFError.corrupt(path: path, offset: b.offset, reason: "CVVR of '\(v.name)' runs past the file")
+                    if wantsPrevious, let c = prevCandidate {
+                        before = (c, Array(UnsafeRawBufferPointer(start: src + (c - b.first) * rb, count: rb)))
                     }
-                    // Deflate expands at most ~1032:1; a larger claim is corruption, not a reason to allocate.
-                    guard blockBytes <= cSize * 1100 + 4096 else {
-                        throw CDFError.corrupt(path: path, offset: b.offset, reason: "CVVR of '\(v.name)' claims \(n) records from \(cSize) bytes")
-                    }
-                    guard let comp = v.compression, comp.method == 5 else {
-                        throw CDFError.unsupported(path: path, feature: "compression method \(v.compression?.method ?? -1) of '\(v.name)' (only gzip)")
-                    }
-                    let inflated = try Gzip.decompress(UnsafeRawBufferPointer(rebasing: data[(b.offset + 24)..<(b.offset + 24 + cSize)]), expected: blockBytes)
-                    inflated.withUnsafeBytes { dst.copyMemory(from: $0.baseAddress!, byteCount: keep) }
-                default:
-                    throw CDFError.corrupt(path: path, offset: b.offset, reason: "expected a VVR or CVVR for '\(v.name)', found type \(type)")
                 }
-                for i in b.first...lastKept { stored[i] = true }
             }
-            if v.sparse == .previousMissing {
-                var last: Int?
+            if previousSparse {
+                var last: Int? = nil
                 for i in 0..<records {
-                    if stored[i] { last = i } else if let l = last {
+                    if stored[i] {
+                        last = i
+                    } else if let l = last {
                         out.baseAddress!.advanced(by: i * rb).copyMemory(from: out.baseAddress!.advanced(by: l * rb), byteCount: rb)
+                    } else if let b = before {
+                        b.bytes.withUnsafeBytes { out.baseAddress!.advanced(by: i * rb).copyMemory(from: $0.baseAddress!, byteCount: rb) }
                     }
                 }
             }
@@ -94,6 +86,44 @@ struct VariableDataReader {
             if !reader.isRowMajor && v.dims.count > 1 { transpose(out, records: records, recordBytes: rb) }
         }
         return column
+    }
+
+    /// Calls `body` with a pointer to the records of block `b` (in the mapping for a VVR, inflated
+    /// for a CVVR), after checking that they lie inside the file.
+    private func withBlockRecords(_ b: (first: Int, last: Int, offset: Int), recordBytes rb: Int,
+                                  _ body: (UnsafeRawPointer) throws -> Void) throws {
+        let v = info
+        let data = reader.bytes
+        let n = b.last - b.first + 1
+        let (blockBytes, overflow) = n.multipliedReportingOverflow(by: rb)
+        guard !overflow else { throw CDFError.corrupt(path: path, offset: b.offset, reason: "block of '\(v.name)' is too large") }
+        var r = BigEndianReader(data: data, path: path, offset: b.offset)
+        let size = Int(try r.int64())
+        let type = try r.int32()
+        switch type {
+        case 7:
+            guard size >= 12 + blockBytes, b.offset + 12 + blockBytes <= data.count else {
+                throw CDFError.corrupt(path: path, offset: b.offset, reason: "VVR of '\(v.name)' holds fewer than \(n) records")
+            }
+            try body(data.baseAddress! + b.offset + 12)
+        case 13:
+            _ = try r.int32()
+            let cSize = Int(try r.int64())
+            guard cSize >= 0, b.offset + 24 + cSize <= data.count else {
+                throw CDFError.corrupt(path: path, offset: b.offset, reason: "CVVR of '\(v.name)' runs past the file")
+            }
+            // Deflate expands at most ~1032:1; a larger claim is corruption, not a reason to allocate.
+            guard blockBytes <= cSize * 1100 + 4096 else {
+                throw CDFError.corrupt(path: path, offset: b.offset, reason: "CVVR of '\(v.name)' claims \(n) records from \(cSize) bytes")
+            }
+            guard let comp = v.compression, comp.method == 5 else {
+                throw CDFError.unsupported(path: path, feature: "compression method \(v.compression?.method ?? -1) of '\(v.name)' (only gzip)")
+            }
+            let inflated = try Gzip.decompress(UnsafeRawBufferPointer(rebasing: data[(b.offset + 24)..<(b.offset + 24 + cSize)]), expected: blockBytes)
+            try inflated.withUnsafeBytes { try body($0.baseAddress!) }
+        default:
+            throw CDFError.corrupt(path: path, offset: b.offset, reason: "expected a VVR or CVVR for '\(v.name)', found type \(type)")
+        }
     }
 
     private func collect(vxr: Int, into blocks: inout [(first: Int, last: Int, offset: Int)], depth: Int, visited: inout Set<Int>) throws {

@@ -114,3 +114,32 @@ import Testing
         #expect(throws: CDFError.self) { try CDFReader(path: dir + "/missing.cdf") }
     }
 }
+
+@Suite struct RangeReadTests {
+    /// A window of records equals the same slice of a full read, for dense, compressed and sparse
+    /// variables (previous-sparse windows that start in a gap take the record before the window).
+    @Test func windowsEqualSlicesOfFullReads() throws {
+        let dir = try makeTemporaryDirectory("range")
+        let (ds, opts, _) = try FeatureValidationTests.sparseDataset()
+        var all = ds
+        try all.add("dense_gz", try Column((0..<100).map { Int32($0 * 3) }, shape: [1]))
+        var o = opts
+        o["dense_gz"] = CDFVariableOptions(compression: .gzip(level: 1), blockRecords: 7)
+        try CDFWriter(options: .init(variables: o)).write(all, to: dir + "/r.cdf")
+        let r = try CDFReader(path: dir + "/r.cdf")
+        for v in r.variables {
+            let full = try r.column(v.name)
+            let rb = full.bytesPerRecord
+            let bytes = full.withUnsafeBytes { Array($0) }
+            for window in [0..<1, 0..<5, 3..<9, 5..<6, 11..<16, 13..<60, 40..<55, 99..<100] {
+                let part = try r.column(v.name, records: window)
+                let w = window.clamped(to: 0..<full.records)
+                #expect(part.records == w.count, "\(v.name) \(window)")
+                #expect(part.withUnsafeBytes { Array($0) } == Array(bytes[(w.lowerBound * rb)..<(w.upperBound * rb)]), "\(v.name) \(window)")
+            }
+        }
+        // sp_prev holds 1.5 2.5 3.5 at 2-4, 4.5 5.5 at 9-10, 6.5 at 15: records 5-8 repeat 3.5.
+        #expect(try r.column("sp_prev", records: 6..<9).values(as: Double.self) == [3.5, 3.5, 3.5])
+        #expect(try r.column("sp_prev", records: 11..<13).values(as: Double.self) == [5.5, 5.5])
+    }
+}
