@@ -50,6 +50,15 @@ public struct Dataset: Sendable, Equatable {
 
     public subscript(name: String) -> Variable? { variables.first { $0.name == name } }
 
+    /// Gives `body` the bytes of variable `name`'s column to fill in place (no copy while the dataset
+    /// holds the only reference to the buffer); the column's type and shape stay as they are.
+    public mutating func withUnsafeMutableBytes<R>(of name: String, _ body: (UnsafeMutableRawBufferPointer) throws -> R) throws -> R {
+        guard let i = variables.firstIndex(where: { $0.name == name }) else {
+            throw DatasetError.emptyName(what: "unknown variable '\(name)'")
+        }
+        return try variables[i].column.withUnsafeMutableBytes(body)
+    }
+
     /// Replaces a variable's attributes (the column stays shared).
     public mutating func setAttributes(of name: String, _ attributes: Attributes) throws {
         guard let i = variables.firstIndex(where: { $0.name == name }) else {

@@ -3,7 +3,7 @@
 /// Costs nothing beyond the column it holds (shared, not copied).
 public struct Variable: Sendable, Equatable {
     public var name: String
-    public var column: Column
+    public internal(set) var column: Column
     /// One name per per-record dimension (`column.shape`); empty for scalars. Names are optional
     /// metadata: leave empty to let the dataset name them `<variable>_dim<i>`.
     public var dimensionNames: [String]

@@ -87,6 +87,19 @@ import Testing
         #expect(throws: DatasetError.self) { try ds.add("E", try Column([Int8](arrayLiteral: 1)), attributes: ["": .string("x")]) }
     }
 
+    @Test func columnsFillInPlaceInsideTheDataset() throws {
+        var ds = Dataset()
+        try ds.add("x", try Column.make(type: .uint16, records: 1000, shape: [2]))
+        let before = ds["x"]!.column.withUnsafeBytes { $0.baseAddress }
+        try ds.withUnsafeMutableBytes(of: "x") { raw in
+            let p = raw.bindMemory(to: UInt16.self)
+            for i in p.indices { p[i] = UInt16(i % 65536) }
+        }
+        #expect(ds["x"]!.column.withUnsafeBytes { $0.baseAddress } == before, "no copy")
+        #expect(try ds["x"]!.column.values(as: UInt16.self)[1999] == 1999)
+        #expect(throws: DatasetError.self) { try ds.withUnsafeMutableBytes(of: "y") { _ in } }
+    }
+
     @Test func attributesKeepOrderAndReplaceInPlace() {
         var a: Attributes = ["A": .string("1"), "B": .float64([2.5])]
         a["A"] = .int8([-1])
