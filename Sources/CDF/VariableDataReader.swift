@@ -88,6 +88,18 @@ struct VariableDataReader {
         return column
     }
 
+    /// The variable's stored blocks in VXR order: record range and whether it is a CVVR (for tests
+    /// and diagnostics).
+    func blocks() throws -> [(first: Int, last: Int, compressed: Bool)] {
+        var blocks: [(first: Int, last: Int, offset: Int)] = []
+        var visited = Set<Int>()
+        try collect(vxr: info.vxrHead, into: &blocks, depth: 0, visited: &visited)
+        return try blocks.map { b in
+            var r = BigEndianReader(data: reader.bytes, path: path, offset: b.offset + 8)
+            return (b.first, b.last, try r.int32() == 13)
+        }
+    }
+
     /// Calls `body` with a pointer to the records of block `b` (in the mapping for a VVR, inflated
     /// for a CVVR), after checking that they lie inside the file.
     private func withBlockRecords(_ b: (first: Int, last: Int, offset: Int), recordBytes rb: Int,

@@ -88,7 +88,7 @@ struct WriterValidationTests {
         var ds = Dataset()
         let n = 5000
         try ds.add("epoch", try Column.tt2000((0..<n).map { 788_961_669_184_000_000 + Int64($0) * 1_000_000 }))
-        try ds.add("ramp", try Column((0..<n).map { Float($0 / 10) }))
+        try ds.add("ramp", try Column((0..<(n * 8)).map { Float($0 / 80) }, shape: [8]))
         try ds.add("noise", try TestData.column(.uint8, records: n, shape: [3], seed: 99))   // incompressible: raw VVRs
         let opts = CDFWriteOptions(compression: .gzip(level: 1), md5: true,
                                    variables: ["ramp": .init(blockRecords: 13), "noise": .init(blockRecords: 7)])
@@ -97,6 +97,14 @@ struct WriterValidationTests {
         let r = try CDFReader(path: path)
         #expect(try r.column("ramp") == ds["ramp"]!.column)
         #expect(try r.column("noise") == ds["noise"]!.column)
+        // ramp: 385 blocks of 13 records (the last of 8), all gzip (416 bytes of slowly changing
+        // values each); noise: incompressible, stored raw.
+        let ramp = try VariableDataReader(reader: r, info: r.variable("ramp")).blocks()
+        #expect(ramp.count == 385 && ramp.allSatisfy(\.compressed))
+        #expect(ramp.first.map { [$0.first, $0.last] } == [0, 12] && ramp.last.map { [$0.first, $0.last] } == [4992, 4999])
+        let noise = try VariableDataReader(reader: r, info: r.variable("noise")).blocks()
+        #expect(noise.count == 715 && noise.allSatisfy { !$0.compressed })
+        #expect(try VariableDataReader(reader: r, info: r.variable("epoch")).blocks().map(\.compressed) == [false])
         var manifest = Manifest(directory: dir)
         manifest.add(path: path, dataset: ds, expect: [
             "epoch": .init(cdfType: .timeTT2000), "ramp": .init(cdfType: .real4, compressed: true),
