@@ -52,12 +52,28 @@ enum CDFLayout {
         }
     }
 
+    /// One VXR: its offset, the next VXR on its level (top level only; 0 ends), and its entries
+    /// (record range and the offset of a data block or of a lower-level VXR).
+    struct VXRNode {
+        var offset = 0
+        var next = 0
+        var entries: [(first: Int, last: Int, offset: Int)] = []
+    }
+
     /// Offsets of one variable's records, placed at `start`.
+    ///
+    /// The index is a tree of VXRs with at most `vxrEntries` entries each, as the NASA library
+    /// builds it: leaves point to data blocks, each level above to up to 10 VXRs of the level below,
+    /// and the top level (at most 10 VXRs, unless there is only one level) is a chain from the VDR.
+    /// A lookup reads O(log10 blocks) VXRs instead of walking a long chain.
     struct Variable {
         var vdr = 0
         var vdrSize = 0
         var cpr = 0
-        var vxrs: [Int] = []
+        /// All VXRs in file order; the top level comes first.
+        var vxrs: [VXRNode] = []
+        var vxrHead = 0
+        var vxrTail = 0
         var blocks: [Int] = []
         /// The first byte after this variable's records.
         var end = 0
@@ -71,18 +87,48 @@ enum CDFLayout {
                 cpr = at
                 at += cprSize
             }
-            var k = 0
-            while k < bs.count {
-                let n = min(vxrEntries, bs.count - k)
-                vxrs.append(at)
-                at += vxrSize(n)
-                k += n
+            // Entry counts per level, bottom up: leaves hold blocks, upper levels hold VXRs.
+            var levels: [[Int]] = []
+            var count = bs.count
+            while count > 0 {
+                let sizes = stride(from: 0, to: count, by: vxrEntries).map { min(vxrEntries, count - $0) }
+                levels.append(sizes)
+                if sizes.count <= vxrEntries || sizes.count == count { break }
+                count = sizes.count
+            }
+            // Place VXRs top level first, then each lower level, then the blocks.
+            var placed: [[Int]] = Array(repeating: [], count: levels.count)
+            for li in levels.indices.reversed() {
+                for n in levels[li] {
+                    placed[li].append(at)
+                    at += vxrSize(n)
+                }
             }
             for b in bs {
                 blocks.append(at)
                 at += blockSize(b, recordBytes: rv.recordBytes)
             }
             end = at
+            // Entries: leaves cover blocks; a node above covers the range of its children.
+            var ranges: [(first: Int, last: Int, offset: Int)] = zip(bs, blocks).map { ($0.first, $0.last, $1) }
+            var nodesByLevel: [[VXRNode]] = []
+            for li in levels.indices {
+                var nodes: [VXRNode] = []
+                var k = 0
+                for (ni, n) in levels[li].enumerated() {
+                    nodes.append(VXRNode(offset: placed[li][ni], next: 0, entries: Array(ranges[k..<(k + n)])))
+                    k += n
+                }
+                ranges = nodes.map { ($0.entries.first!.first, $0.entries.last!.last, $0.offset) }
+                nodesByLevel.append(nodes)
+            }
+            if var top = nodesByLevel.last {
+                for i in top.indices where i + 1 < top.count { top[i].next = top[i + 1].offset }
+                nodesByLevel[nodesByLevel.count - 1] = top
+                vxrHead = top.first!.offset
+                vxrTail = top.last!.offset
+            }
+            vxrs = nodesByLevel.reversed().flatMap { $0 }
         }
     }
 }

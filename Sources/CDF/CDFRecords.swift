@@ -73,8 +73,8 @@ enum CDFRecords {
         w.int64(l.vdrSize); w.int32(8); w.int64(next)
         w.int32(rv.type.rawValue)
         w.int32(rv.maxRec)
-        w.int64(l.vxrs.first ?? 0)
-        w.int64(l.vxrs.last ?? 0)
+        w.int64(l.vxrHead)
+        w.int64(l.vxrTail)
         var flags: Int32 = 0x2                       // pad value present
         if rv.column.isRecordVarying { flags |= 0x1 }
         if rv.gzipLevel != nil { flags |= 0x4 }
@@ -103,13 +103,14 @@ enum CDFRecords {
         return w.bytes
     }
 
-    static func vxr(next: Int, blocks: ArraySlice<DataBlock>, offsets: ArraySlice<Int>) -> [UInt8] {
-        var w = BigEndianWriter(capacity: CDFLayout.vxrSize(blocks.count))
-        w.int64(CDFLayout.vxrSize(blocks.count)); w.int32(6); w.int64(next)
-        w.int32(blocks.count); w.int32(blocks.count)
-        for b in blocks { w.int32(b.first) }
-        for b in blocks { w.int32(b.last) }
-        for o in offsets { w.int64(o) }
+    static func vxr(_ node: CDFLayout.VXRNode) -> [UInt8] {
+        let n = node.entries.count
+        var w = BigEndianWriter(capacity: CDFLayout.vxrSize(n))
+        w.int64(CDFLayout.vxrSize(n)); w.int32(6); w.int64(node.next)
+        w.int32(n); w.int32(n)
+        for e in node.entries { w.int32(e.first) }
+        for e in node.entries { w.int32(e.last) }
+        for e in node.entries { w.int64(e.offset) }
         return w.bytes
     }
 

@@ -107,11 +107,7 @@ public struct CDFWriter: Sendable {
     private func writeVariable(_ rv: ResolvedVariable, blocks bs: [DataBlock], layout l: CDFLayout.Variable, next: Int, to sink: AtomicFileSink) throws {
         try sink.write(CDFRecords.zvdr(rv, layout: l, next: next))
         if let level = rv.gzipLevel { try sink.write(CDFRecords.cpr(level: level)) }
-        for k in l.vxrs.indices {
-            let lo = k * CDFLayout.vxrEntries, hi = min(lo + CDFLayout.vxrEntries, bs.count)
-            let nextVXR = k + 1 < l.vxrs.count ? l.vxrs[k + 1] : 0
-            try sink.write(CDFRecords.vxr(next: nextVXR, blocks: bs[lo..<hi], offsets: l.blocks[lo..<hi]))
-        }
+        for node in l.vxrs { try sink.write(CDFRecords.vxr(node)) }
         for b in bs {
             if let c = b.compressed {
                 try sink.write(CDFRecords.cvvrHeader(compressedBytes: c.count))

@@ -135,8 +135,7 @@ import Testing
     /// Offsets past 4 GiB are stored in 8 bytes (CDF 3) and read back unchanged.
     @Test func offsetsBeyondFourGiBUseEightBytes() throws {
         let far = 5_000_000_000
-        let blocks = [DataBlock(first: 0, last: 9, columnRecord: 0), DataBlock(first: 10, last: 19, columnRecord: 10)]
-        let bytes = CDFRecords.vxr(next: far + 7, blocks: blocks[...], offsets: [far, far + 123][...])
+        let bytes = CDFRecords.vxr(CDFLayout.VXRNode(offset: 0, next: far + 7, entries: [(0, 9, far), (10, 19, far + 123)]))
         #expect(bytes.count == CDFLayout.vxrSize(2))
         try bytes.withUnsafeBytes { (raw) throws -> Void in
             // A reader over a pretend file large enough for those offsets is not needed for the

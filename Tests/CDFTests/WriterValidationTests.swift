@@ -112,4 +112,31 @@ struct WriterValidationTests {
         ], md5: true)
         try Validators.validate(manifest, name: "blocks")
     }
+
+    /// 12,000 one-record blocks: a four-level VXR tree (1200 leaves, 120, 12, then 2 at the top).
+    @Test(.enabled(if: Validators.enabled))
+    func deepVXRTreeReadByAllReaders() throws {
+        let dir = try makeTemporaryDirectory("tree")
+        var ds = Dataset()
+        let n = 12_000
+        try ds.add("v", try Column((0..<(n * 16)).map { Int32($0 / 16) }, shape: [16]))
+        let path = dir + "/tree.cdf"
+        try CDFWriter(options: .init(compression: .gzip(level: 1), variables: ["v": .init(blockRecords: 1)])).write(ds, to: path)
+        let r = try CDFReader(path: path)
+        #expect(try r.column("v") == ds["v"]!.column)
+        #expect(try r.column("v", records: 11_998..<12_000).values(as: Int32.self) == [Int32](repeating: 11_998, count: 16) + [Int32](repeating: 11_999, count: 16))
+        let blocks = try VariableDataReader(reader: r, info: r.variable("v")).blocks()
+        #expect(blocks.count == n && blocks.allSatisfy(\.compressed))
+        #expect(blocks.enumerated().allSatisfy { $0.offset == $0.element.first && $0.offset == $0.element.last })
+        // The layout's levels: the VDR points to a chain of 2 VXRs, each over up to 10 of 12 nodes.
+        let rv = try CDFTypeMapping.resolve(ds["v"]!, number: 0, options: .init(compression: .gzip(level: 1), variables: ["v": .init(blockRecords: 1)]))
+        let layout = CDFLayout.Variable(rv, blocks: BlockPlanner.blocks(for: rv), at: 0)
+        #expect(layout.vxrs.count == 2 + 12 + 120 + 1200)
+        #expect(layout.vxrs[0].next == layout.vxrs[1].offset && layout.vxrs[1].next == 0)
+        #expect(layout.vxrs[0].entries.count == 10 && layout.vxrs[1].entries.count == 2)
+        #expect(layout.vxrs[0].entries[0].first == 0 && layout.vxrs[1].entries.last?.last == n - 1)
+        var manifest = Manifest(directory: dir)
+        manifest.add(path: path, dataset: ds, expect: ["v": .init(cdfType: .int4, compressed: true)])
+        try Validators.validate(manifest, name: "tree")
+    }
 }
