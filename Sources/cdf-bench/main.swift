@@ -2,6 +2,7 @@
 // (int64 TT2000 epoch, 4 float32, 2 uint16, uint8[32] per record; 60 bytes/record) with the same
 // deterministic formulas as the script, writes it once, and prints one JSON line with wall and CPU
 // seconds of the write alone. Usage: cdf-bench RECORDS LEVEL(0=none) OUTPUT.cdf
+// (CDF_BENCH_BLOCK_BYTES=N sets the raw bytes per compressed block.)
 import CDF
 import Dataset
 import Foundation
@@ -53,7 +54,13 @@ do {
     for k in 0..<2 { try ds.add("u\(k)", u[k]) }
     try ds.add("b", b, dimensions: ["byte"])
 
-    let options = CDFWriteOptions(compression: level == 0 ? .none : .gzip(level: level))
+    var options = CDFWriteOptions(compression: level == 0 ? .none : .gzip(level: level))
+    // CDF_BENCH_BLOCK_BYTES: raw bytes per compressed block (default: the writer's ~1 MiB).
+    if let s = ProcessInfo.processInfo.environment["CDF_BENCH_BLOCK_BYTES"], let bytes = Int(s) {
+        for v in ds.variables {
+            options.variables[v.name] = CDFVariableOptions(blockRecords: max(1, bytes / v.column.bytesPerRecord))
+        }
+    }
     let cpu0 = cpuSeconds()
     let t0 = DispatchTime.now()
     let report = try CDFWriter(options: options).write(ds, to: output)
