@@ -16,6 +16,8 @@ public final class CDFReader: Sendable {
     public let hasMD5: Bool
     public let leapSecondLastUpdated: Int32
     public let isFileCompressed: Bool
+    /// The GDR's end-of-file offset (the file size, less a trailing MD5).
+    public let eof: Int
     public let attributes: [CDFAttributeInfo]
     public let variables: [CDFVariableInfo]
     private let storage: ReaderStorage
@@ -69,7 +71,7 @@ public final class CDFReader: Sendable {
         _ = try r.int64()
         guard try r.int32() == 2 else { throw CDFError.corrupt(path: path, offset: gdr + 8, reason: "expected a GDR") }
         let rVDRHead = try r.offset64(), zVDRHead = try r.offset64(), adrHead = try r.offset64()
-        _ = try r.int64()                      // eof
+        eof = Int(try r.int64())
         let nrVars = Int(try r.int32()), numAttr = Int(try r.int32())
         _ = try r.int32()                      // rMaxRec
         let rNumDims = Int(try r.int32())

@@ -71,6 +71,8 @@ import Testing
         let report = try CDFWriter(options: CDFWriteOptions(compression: compression, md5: true, variables: o)).write(ds, to: path)
         let r = try CDFReader(path: path)
         #expect(try r.verifyMD5() == true)
+        let size = try FileManager.default.attributesOfItem(atPath: path)[.size] as! Int
+        #expect(r.eof == size - 16 && report.bytes == size)
         #expect(report.md5?.count == 32)
         #expect(r.variables.map(\.name) == ds.variables.map(\.name))
         for v in ds.variables {

@@ -127,6 +127,7 @@ import Testing
         #expect(try r.variable("v").compression?.level == 9)
         #expect(r.leapSecondLastUpdated == 20170101)
         let size = try FileManager.default.attributesOfItem(atPath: dir + "/g.cdf")[.size] as! Int
+        #expect(r.eof == size, "GDR eof patched after the pipelined write")
         #expect(size < 8000 + 4000, "the int32 column (4000 bytes) compressed")
     }
 }
