@@ -187,4 +187,28 @@ struct FeatureValidationTests {
         #expect(!FileManager.default.fileExists(atPath: dir + "/err.cdf"))
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir) == ["warn.cdf"])
     }
+
+    /// Edge products: no variables at all, only global attributes, and variables without records.
+    @Test(.enabled(if: Validators.enabled))
+    func emptyAndAttributeOnlyFiles() throws {
+        let dir = try makeTemporaryDirectory("edge")
+        var manifest = Manifest(directory: dir)
+        let empty = Dataset()
+        try CDFWriter().write(empty, to: dir + "/empty.cdf")
+        manifest.add(path: dir + "/empty.cdf", dataset: empty, expect: [:])
+        let attrsOnly = Dataset(attributes: ["Project": .text(["a", "b", "c"]), "Numbers": .float32([1, 2.5])])
+        try CDFWriter(options: .init(md5: true)).write(attrsOnly, to: dir + "/attrs.cdf")
+        manifest.add(path: dir + "/attrs.cdf", dataset: attrsOnly, expect: [:], md5: true)
+        var noRecords = Dataset()
+        try noRecords.add("t", try Column.make(type: .tt2000, records: 0), attributes: ["FILLVAL": .tt2000([Int64.min])])
+        try noRecords.add("v", try Column.make(type: .float64, records: 0, shape: [3]))
+        try CDFWriter(options: .init(compression: .gzip(level: 6))).write(noRecords, to: dir + "/norecords.cdf")
+        manifest.add(path: dir + "/norecords.cdf", dataset: noRecords, expect: ["t": .init(cdfType: .timeTT2000), "v": .init(cdfType: .real8)])
+        for name in ["empty", "attrs", "norecords"] {
+            let r = try CDFReader(path: dir + "/\(name).cdf")
+            #expect(try r.dataset().variables.count == (name == "norecords" ? 2 : 0))
+        }
+        #expect(try CDFReader(path: dir + "/attrs.cdf").dataset().attributes == attrsOnly.attributes)
+        try Validators.validate(manifest, name: "edge")
+    }
 }

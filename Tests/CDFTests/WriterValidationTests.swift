@@ -81,9 +81,9 @@ struct WriterValidationTests {
         try Validators.validate(manifest, name: "alltypes")
     }
 
-    /// Hundreds of gzip blocks (a chain of VXRs), raw fall-back blocks mixed in, read by all readers.
+    /// Hundreds of gzip blocks (a two-level VXR tree) and incompressible blocks stored raw, read by all readers.
     @Test(.enabled(if: Validators.enabled))
-    func manyCompressedBlocksChainVXRs() throws {
+    func manyCompressedBlocksAndRawFallback() throws {
         let dir = try makeTemporaryDirectory("blocks")
         var ds = Dataset()
         let n = 5000
