@@ -5,7 +5,8 @@ cdflib on the same product, uncompressed and gzip levels 1 and 6, printed as rat
 Product: RECORDS records of int64 TT2000 epoch, 4 float32, 2 uint16 and uint8[32] (60 bytes per
 record; 10 M records = 600 MB), generated with the same formulas as Sources/cdf-bench/main.swift.
 Each write includes an fsync of the file (Downlink's writer syncs before its rename), timed as wall
-and CPU seconds. Downlink's files are checked against the numpy data with pycdfpp.
+and CPU seconds. A 'raw-io' row (the same bytes written with plain write() calls) shows the I/O floor
+of the uncompressed case. Downlink's files are checked against the numpy data with pycdfpp.
 
 Each case runs REPEAT times (default 3, `--repeat=N`) per writer, writers interleaved; the median
 wall and CPU times are reported (the first write of a run also pays for growing the page cache).
@@ -88,6 +89,15 @@ def cdflib_write(data, level):
     return go
 
 
+def raw_io(data):
+    """The I/O floor: the same bytes written with plain write() calls, no CDF structure."""
+    def go(path):
+        with open(path, 'wb') as f:
+            for v in data.values():
+                f.write(memoryview(np.ascontiguousarray(v)).cast('B'))
+    return go
+
+
 def ours(level, path):
     if os.path.exists(path):
         os.remove(path)
@@ -114,7 +124,7 @@ print(f"CDF write benchmark: {n} records, {raw_mb:.0f} MB raw, {os.cpu_count()} 
 print(f"{'case':10} {'writer':9} {'wall s':>8} {'cpu s':>8} {'MB/s':>8} {'MB/cpu-s':>9} {'file MB':>8}")
 rows = {}
 for label, level in [('none', 0), ('gzip-1', 1), ('gzip-6', 6)]:
-    samples = {'downlink': [], 'pycdfpp': [], 'cdflib': []}
+    samples = {'downlink': [], 'pycdfpp': [], 'cdflib': [], 'raw-io': []}
     sizes = {}
     for _ in range(repeat):
         p_ours = os.path.join(work, f'ours-{label}.cdf')
@@ -125,6 +135,11 @@ for label, level in [('none', 0), ('gzip-1', 1), ('gzip-6', 6)]:
             check_ours(p_ours, data)
             sizes['checked'] = True
         os.remove(p_ours)
+        if level == 0:
+            p = os.path.join(work, 'raw-io.bin')
+            samples['raw-io'].append(timed(raw_io(data), p))
+            sizes['raw-io'] = os.path.getsize(p)
+            os.remove(p)
         p = os.path.join(work, f'pycdfpp-{label}.cdf')
         samples['pycdfpp'].append(timed(pycdfpp_write(data, level), p))
         sizes['pycdfpp'] = os.path.getsize(p)
@@ -134,7 +149,7 @@ for label, level in [('none', 0), ('gzip-1', 1), ('gzip-6', 6)]:
             samples['cdflib'].append(timed(cdflib_write(data, level), p))
             sizes['cdflib'] = os.path.getsize(p)
             os.remove(p)
-    for writer in ('downlink', 'pycdfpp', 'cdflib'):
+    for writer in ('downlink', 'pycdfpp', 'cdflib', 'raw-io'):
         if samples[writer]:
             w = float(np.median([x[0] for x in samples[writer]]))
             c = float(np.median([x[1] for x in samples[writer]]))
@@ -145,7 +160,7 @@ for label, level in [('none', 0), ('gzip-1', 1), ('gzip-6', 6)]:
 print("\nRatios (Downlink / peer; >1 means Downlink is faster):")
 for label in ('none', 'gzip-1', 'gzip-6'):
     ow, oc, _ = rows[(label, 'downlink')]
-    for peer in ('pycdfpp', 'cdflib'):
+    for peer in ('pycdfpp', 'cdflib', 'raw-io'):
         if (label, peer) in rows:
             pw, pc, _ = rows[(label, peer)]
             print(f"  {label:7} vs {peer:8}: wall {pw / ow:6.2f}x   per CPU-second {pc / oc:6.2f}x")
