@@ -47,11 +47,15 @@ enum Validators {
         do { try p.run() } catch { return (-1, "", "\(error)") }
         // Read both pipes concurrently so a chatty child cannot block on a full pipe.
         let errData = LockedData()
-        let t = Thread { errData.set(err.fileHandleForReading.readDataToEndOfFile()) }
-        t.start()
+        let errDone = DispatchSemaphore(value: 0)
+        let errHandle = err.fileHandleForReading
+        Thread {
+            errData.set(errHandle.readDataToEndOfFile())
+            errDone.signal()
+        }.start()
         let o = out.fileHandleForReading.readDataToEndOfFile()
         p.waitUntilExit()
-        while !errData.done { usleep(1000) }
+        errDone.wait()
         return (p.terminationStatus, String(decoding: o, as: UTF8.self), String(decoding: errData.value, as: UTF8.self))
     }
 }
@@ -60,9 +64,7 @@ enum Validators {
 final class LockedData: @unchecked Sendable {
     private let lock = NSLock()
     private var data = Data()
-    private var finished = false
-    func set(_ d: Data) { lock.lock(); data = d; finished = true; lock.unlock() }
-    var done: Bool { lock.lock(); defer { lock.unlock() }; return finished }
+    func set(_ d: Data) { lock.lock(); data = d; lock.unlock() }
     var value: Data { lock.lock(); defer { lock.unlock() }; return data }
 }
 
