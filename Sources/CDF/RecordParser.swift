@@ -55,7 +55,7 @@ struct RecordParser {
             // Sizes from an untrusted file: no overflow, and a logical size a reader can hold. Virtual
             // (sparse or unwritten) records may make a variable larger than the file, but not absurdly.
             var recordBytes = dt.size * numElems
-            for d in dims {
+            for d in dims {       // the logical record: invariant dimensions are broadcast on reading
                 let (p, o) = recordBytes.multipliedReportingOverflow(by: d)
                 guard !o else { throw CDFError.corrupt(path: path, offset: at, reason: "variable '\(name)': record size overflows") }
                 recordBytes = p

@@ -16,8 +16,8 @@ struct VariableDataReader {
     /// before them) are read or inflated.
     func read(range requested: Range<Int>? = nil) throws -> Column {
         let v = info
-        guard v.dimVarys.allSatisfy({ $0 }) || v.dims.allSatisfy({ $0 <= 1 }) else {
-            throw CDFError.unsupported(path: path, feature: "dimension variance false in variable '\(v.name)'")
+        if zip(v.dims, v.dimVarys).contains(where: { $1 == false && $0 > 1 }) {
+            return try readBroadcasting(range: requested)
         }
         var shape = v.dims
         let et: ElementType
@@ -86,6 +86,47 @@ struct VariableDataReader {
             if !reader.isRowMajor && v.dims.count > 1 { transpose(out, records: records, recordBytes: rb) }
         }
         return column
+    }
+
+    /// A variable with dimensions of variance false stores one value along each of them; readers see
+    /// that value repeated along the dimension. Reads the physical records, then broadcasts.
+    private func readBroadcasting(range: Range<Int>?) throws -> Column {
+        let v = info
+        let physicalDims = zip(v.dims, v.dimVarys).map { $1 ? $0 : 1 }
+        let physicalInfo = CDFVariableInfo(
+            name: v.name, number: v.number, isZVariable: v.isZVariable, type: v.type, numElems: v.numElems,
+            dims: physicalDims, dimVarys: physicalDims.map { _ in true }, recordVarying: v.recordVarying,
+            maxRec: v.maxRec, sparse: v.sparse, compression: v.compression, blockingFactor: v.blockingFactor,
+            pad: v.pad, attributes: v.attributes, vxrHead: v.vxrHead)
+        let physical = try VariableDataReader(reader: reader, info: physicalInfo).read(range: range)
+        var shape = v.dims
+        if v.type == .epoch16 { shape.append(2) }
+        var out = try Column.make(type: physical.elementType, records: physical.records, shape: shape, recordVarying: physical.isRecordVarying)
+        let es = v.type.size * v.numElems
+        let logical = v.dims.reduce(1, *), phys = physicalDims.reduce(1, *)
+        // Physical row-major index of each logical element (coordinates along invariant dims -> 0).
+        var map = [Int](repeating: 0, count: logical)
+        for i in 0..<logical {
+            var rem = i, p = 0, stride = 1
+            for d in v.dims.indices.reversed() {
+                let c = rem % v.dims[d]
+                rem /= v.dims[d]
+                p += (v.dimVarys[d] ? c : 0) * stride
+                stride *= physicalDims[d]
+            }
+            map[i] = p
+        }
+        physical.withUnsafeBytes { src in
+            out.withUnsafeMutableBytes { dst in
+                for r in 0..<physical.records {
+                    for i in 0..<logical {
+                        (dst.baseAddress! + (r * logical + i) * es)
+                            .copyMemory(from: src.baseAddress! + (r * phys + map[i]) * es, byteCount: es)
+                    }
+                }
+            }
+        }
+        return out
     }
 
     /// The variable's stored blocks in VXR order: record range and whether it is a CVVR (for tests

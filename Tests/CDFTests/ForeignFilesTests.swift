@@ -46,4 +46,31 @@ struct ForeignFilesTests {
         #expect(nasa.globalAttribute("Project")?.entries.map(\.entry.value) == [.text(["NASA library"]), .text(["second"])])
         #expect(try CDFReader(path: dir + "/cdflib_gzip_row.cdf").variable("vec").attribute("FILLVAL")?.value == .int16([-32768]))
     }
+
+    /// Dimension variance false: the file stores one value along such a dimension and readers
+    /// repeat it. The file is ours with its zVDR patched to dims [2, 3] and variances [T, F]; the
+    /// NASA library is the oracle for the values.
+    @Test(.enabled(if: Validators.enabled))
+    func dimensionVarianceFalseBroadcastsLikeTheNASALibrary() throws {
+        let py = try #require(Validators.python)
+        let dir = try makeTemporaryDirectory("dimvary")
+        var ds = Dataset()
+        try ds.add("dv", try Column([Int32](arrayLiteral: 1, 2, 3, 4, 5, 6), shape: [2, 1]))
+        let path = dir + "/dv.cdf"
+        try CDFWriter().write(ds, to: path)
+        var bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: path)))
+        let vdr = bytes[340..<348].reduce(0) { $0 << 8 | Int($1) }        // GDR zVDRhead
+        #expect(bytes[(vdr + 340)..<(vdr + 344)] == [0, 0, 0, 2])          // zNumDims
+        bytes.replaceSubrange((vdr + 348)..<(vdr + 352), with: [0, 0, 0, 3])   // dims[1] = 3
+        bytes.replaceSubrange((vdr + 356)..<(vdr + 360), with: [0, 0, 0, 0])   // dimVarys[1] = false
+        try Data(bytes).write(to: URL(fileURLWithPath: path))
+        let r = try CDFReader(path: path)
+        #expect(try r.variable("dv").dims == [2, 3] && r.variable("dv").dimVarys == [true, false])
+        let ours = try r.column("dv").values(as: Int32.self)
+        #expect(ours == [1, 1, 1, 2, 2, 2, 3, 3, 3, 4, 4, 4, 5, 5, 5, 6, 6, 6])
+        #expect(try r.column("dv", records: 1..<2).values(as: Int32.self) == [3, 3, 3, 4, 4, 4])
+        let out = Validators.run(py, ["-c", "import sys, spacepy.pycdf as p; print(p.CDF(sys.argv[1])['dv'][...].ravel().tolist())", path])
+        #expect(out.status == 0, "\(out.stderr.suffix(1000))")
+        #expect(out.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "\(ours.map(Int.init))")
+    }
 }
