@@ -73,6 +73,22 @@ def nasa_big_endian_column_major(name):
         record(name, var, t, dims, vals, 50)
 
 
+def nasa_rle(name):
+    """Run-length (zeros) compression, which only the NASA library writes."""
+    import spacepy.pycdf as pycdf
+    from spacepy.pycdf import const
+    path = os.path.join(out, name)
+    if os.path.exists(path):
+        os.remove(path)
+    d = np.zeros((100, 4), dtype=np.int16)
+    d[::7, 1] = 5
+    d[3, :] = [1, 2, 0, 300]
+    with pycdf.CDF(path, '') as f:
+        f.attrs['Project'] = 'RLE'
+        f.new('r', data=d, type=const.CDF_INT2, compress=const.RLE_COMPRESSION, compress_param=0)
+    record(name, 'r', 2, [4], d, 100)
+
+
 def nasa_rvariable(name):
     """An rVariable (the pre-zVariable kind) written through the NASA library's internal interface."""
     import ctypes
@@ -144,6 +160,7 @@ nasa('nasa_gzip.cdf')
 nasa('nasa_file_gzip.cdf', file_compression=True)
 nasa_big_endian_column_major('nasa_bigendian_column.cdf')
 nasa_rvariable('nasa_rvariable.cdf')
+nasa_rle('nasa_rle.cdf')
 with_cdflib('cdflib_gzip_row.cdf', 'row_major')
 with_cdflib('cdflib_gzip_column.cdf', 'column_major')
 with_pycdfpp('pycdfpp_gzip.cdf')

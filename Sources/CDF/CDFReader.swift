@@ -179,8 +179,13 @@ final class ReaderStorage: @unchecked Sendable {
         }
         var c = BigEndianReader(data: mapped.bytes, path: path, offset: cpr + 12)
         let method = try c.int32()
-        guard method == 5 else { throw CDFError.unsupported(path: path, feature: "whole-file compression method \(method)") }
-        let inflated = try Gzip.decompress(UnsafeRawBufferPointer(rebasing: mapped.bytes[start..<end]), expected: uSize)
+        let input = UnsafeRawBufferPointer(rebasing: mapped.bytes[start..<end])
+        let inflated: [UInt8]
+        switch method {
+        case 5: inflated = try Gzip.decompress(input, expected: uSize)
+        case 1: inflated = try RunLengthZeros.decode(input, expected: uSize)
+        default: throw CDFError.unsupported(path: path, feature: "whole-file compression method \(method) (gzip and RLE are read)")
+        }
         let all = UnsafeMutableRawBufferPointer.allocate(byteCount: 8 + inflated.count, alignment: 16)
         all.copyBytes(from: [0xCD, 0xF3, 0x00, 0x01, 0x00, 0x00, 0xFF, 0xFF] as [UInt8])
         UnsafeMutableRawBufferPointer(rebasing: all[8...]).copyBytes(from: inflated)

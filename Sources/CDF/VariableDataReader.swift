@@ -165,14 +165,19 @@ struct VariableDataReader {
             guard cSize >= 0, b.offset + 24 + cSize <= data.count else {
                 throw CDFError.corrupt(path: path, offset: b.offset, reason: "CVVR of '\(v.name)' runs past the file")
             }
-            // Deflate expands at most ~1032:1; a larger claim is corruption, not a reason to allocate.
+            // Deflate expands at most ~1032:1 and RLE 128:1; a larger claim is corruption, not a
+            // reason to allocate.
             guard blockBytes <= cSize * 1100 + 4096 else {
                 throw CDFError.corrupt(path: path, offset: b.offset, reason: "CVVR of '\(v.name)' claims \(n) records from \(cSize) bytes")
             }
-            guard let comp = v.compression, comp.method == 5 else {
-                throw CDFError.unsupported(path: path, feature: "compression method \(v.compression?.method ?? -1) of '\(v.name)' (only gzip)")
+            let input = UnsafeRawBufferPointer(rebasing: data[(b.offset + 24)..<(b.offset + 24 + cSize)])
+            let inflated: [UInt8]
+            switch v.compression?.method {
+            case 5?: inflated = try Gzip.decompress(input, expected: blockBytes)
+            case 1?: inflated = try RunLengthZeros.decode(input, expected: blockBytes)
+            default:
+                throw CDFError.unsupported(path: path, feature: "compression method \(v.compression?.method ?? -1) of '\(v.name)' (gzip and RLE are read)")
             }
-            let inflated = try Gzip.decompress(UnsafeRawBufferPointer(rebasing: data[(b.offset + 24)..<(b.offset + 24 + cSize)]), expected: blockBytes)
             try inflated.withUnsafeBytes { try body($0.baseAddress!) }
         default:
             throw CDFError.corrupt(path: path, offset: b.offset, reason: "expected a VVR or CVVR for '\(v.name)', found type \(type)")

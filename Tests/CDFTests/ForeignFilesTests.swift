@@ -4,8 +4,8 @@ import Testing
 @testable import CDF
 
 /// Our reader on files written by the NASA library (spacepy), cdflib and pycdfpp: gzip-compressed
-/// variables, a whole-file-compressed CDF, column-major files, a big-endian (NETWORK) file and an
-/// rVariable. Expected values come from the
+/// variables, a whole-file-compressed CDF, column-major files, a big-endian (NETWORK) file, an
+/// rVariable and run-length (zeros) compression. Expected values come from the
 /// writing script (tools/cdf_make_foreign.py), not from our reader.
 @Suite(.serialized)
 struct ForeignFilesTests {
@@ -16,13 +16,14 @@ struct ForeignFilesTests {
         let gen = Validators.run(py, [Validators.repoRoot + "/tools/cdf_make_foreign.py", dir])
         try #require(gen.status == 0, "generator failed: \(gen.stderr.suffix(3000))")
         let expected = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: dir + "/expected.json"))) as? [String: [String: [String: Any]]])
-        #expect(expected.count == 7)
+        #expect(expected.count == 8)
         var checkedVariables = 0
         for (file, vars) in expected.sorted(by: { $0.key < $1.key }) {
             let r = try CDFReader(path: dir + "/" + file)
             if file == "nasa_file_gzip.cdf" { #expect(r.isFileCompressed) }
             if file == "cdflib_gzip_column.cdf" { #expect(!r.isRowMajor) }
             if file == "nasa_bigendian_column.cdf" { #expect(!r.isRowMajor && r.encoding == 1) }
+            if file == "nasa_rle.cdf" { #expect(try r.variable("r").compression?.method == 1) }
             if file == "nasa_rvariable.cdf" { #expect(r.variables.map(\.isZVariable) == [false]) }
             for (name, e) in vars {
                 let info = try r.variable(name)
@@ -39,7 +40,7 @@ struct ForeignFilesTests {
             }
             #expect(r.globalAttribute("Project") != nil, "\(file)")
         }
-        #expect(checkedVariables == 26)
+        #expect(checkedVariables == 27)
         let nasa = try CDFReader(path: dir + "/nasa_gzip.cdf")
         #expect(try nasa.variable("vec").compression?.method == 5)
         #expect(try nasa.variable("mat").compression?.level == 9)

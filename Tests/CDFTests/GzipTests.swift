@@ -19,4 +19,16 @@ import Testing
             _ = try [UInt8](repeating: 7, count: 10).withUnsafeBytes { try Gzip.decompress($0, expected: 10) }
         }
     }
+
+    @Test func runLengthZerosDecodes() throws {
+        let encoded: [UInt8] = [0x00, 0x01, 0x05, 0x00, 0x14, 0x01, 0x00, 0x00, 0x02, 0x2C]
+        let decoded = try encoded.withUnsafeBytes { try RunLengthZeros.decode($0, expected: 28) }
+        #expect(decoded == [0, 0, 5] + [UInt8](repeating: 0, count: 21) + [1, 0, 2, 0x2C])
+    }
+
+    @Test func runLengthZerosRejectsBadStreams() {
+        #expect(throws: CDFError.self) { _ = try [UInt8]([0x07, 0x00]).withUnsafeBytes { try RunLengthZeros.decode($0, expected: 4) } }
+        #expect(throws: CDFError.self) { _ = try [UInt8]([0x00, 0x09]).withUnsafeBytes { try RunLengthZeros.decode($0, expected: 4) } }
+        #expect(throws: CDFError.self) { _ = try [UInt8]([0x01]).withUnsafeBytes { try RunLengthZeros.decode($0, expected: 4) } }
+    }
 }
