@@ -50,6 +50,10 @@ public struct Dataset: Sendable, Equatable {
 
     public subscript(name: String) -> Variable? { variables.first { $0.name == name } }
 
+    /// The time columns (TT2000 nanoseconds), which CDF writes as TIME_TT2000; usually the first is
+    /// the record axis (ISTP's DEPEND_0).
+    public var timeVariables: [Variable] { variables.filter { $0.column.elementType == .tt2000 } }
+
     /// Gives `body` the bytes of variable `name`'s column to fill in place (no copy while the dataset
     /// holds the only reference to the buffer); the column's type and shape stay as they are.
     public mutating func withUnsafeMutableBytes<R>(of name: String, _ body: (UnsafeMutableRawBufferPointer) throws -> R) throws -> R {

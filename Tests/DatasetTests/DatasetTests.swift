@@ -72,6 +72,7 @@ import Testing
         try ds.add("label", try Column(strings: ["x", "y", "z"], width: 1, shape: [3], recordVarying: false), dimensions: ["component"])
         try ds.add("img", try Column.make(type: .uint16, records: 3, shape: [2, 4]))
         #expect(ds.variables.map(\.name) == ["epoch", "B", "label", "img"])
+        #expect(ds.timeVariables.map(\.name) == ["epoch"])
         #expect(ds.dimensions.map(\.name) == ["component", "img_dim0", "img_dim1"])
         #expect(ds.dimensions.map(\.size) == [3, 2, 4])
         #expect(ds["epoch"]?.attributes["UNITS"] == .text(["ns"]))
