@@ -134,4 +134,21 @@ import Testing
         #expect(failed.status == 1)
         #expect(failed.stderr.contains(blocked + "/sub"))
     }
+
+    @Test func dumpDescribesARealCDF() throws {
+        let mag = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("shared/reference/imap/mag/imap_mag_l1a_burst-magi_20231025_v001.cdf").path
+        guard FileManager.default.fileExists(atPath: mag) else {
+            #expect(ProcessInfo.processInfo.environment["CI"] != "true", "../shared is missing on CI")
+            return
+        }
+        let result = try downlink("dump", mag, "--records", "1")
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("vectors  CDF_INT8 [4]  608 records"))
+        #expect(result.stdout.contains("Logical_source: \"imap_mag_l1a_burst-magi\""))
+        let missing = try downlink("dump", "/nonexistent.cdf")
+        #expect(missing.status == 1)
+        #expect(missing.stderr.contains("/nonexistent.cdf"))
+    }
 }
