@@ -1,0 +1,209 @@
+// Decom's entry point: compile a definition set once, decode scanned files into datasets.
+
+import Dataset
+import PacketDefinitions
+import SpacePackets
+
+/// Decodes indexed packets into one `Dataset` per concrete container.
+///
+/// `init` compiles every concrete container into a `DecodePlan` and the dispatch tree (once; linear
+/// in the definition). `decode` runs two passes over each APID's packets, split into chunks run in
+/// parallel under one task group: dispatch (which container; per-packet work only when restrictions
+/// read more than the APID), then allocation of every column at its final size, then the fill
+/// (fixed table, then interpreted entries). Memory: the columns, plus 4 bytes a packet for APIDs
+/// whose dispatch is not settled by the APID alone. Sendable; reuse one decoder for many files.
+public struct Decoder: Sendable {
+    public let definitions: DefinitionSet
+    public let plans: [DecodePlan]
+    public let options: DecodeOptions
+    let tree: DispatchTree
+
+    /// Per-packet findings kept in a result; the rest are counted.
+    public static let maxFindings = 10_000
+    /// Packets per parallel chunk.
+    public static let chunkPackets = 1 << 16
+    /// Packets per fixed-table block (kept in cache across the extractors).
+    static let blockPackets = 1024
+
+    public init(definitions: DefinitionSet, options: DecodeOptions = DecodeOptions()) throws(DecomError) {
+        var plans: [DecodePlan] = []
+        var index: [ContainerID: Int] = [:]
+        for rc in definitions.resolvedContainers {
+            var compiler = PlanCompiler(set: definitions, resolved: rc)
+            plans.append(try compiler.compile())
+            index[rc.container] = plans.count - 1
+        }
+        self.definitions = definitions
+        self.plans = plans
+        self.options = options
+        self.tree = try DispatchTree(set: definitions, planIndex: index)
+    }
+
+    /// The plan of the concrete container with this name.
+    public func plan(named name: String) -> DecodePlan? { plans.first { $0.containerName == name } }
+
+    /// Decodes every packet of `files` (only the APIDs in `apids`, when given).
+    public func decode(_ files: [ScannedFile], apids: Set<UInt16>? = nil) async throws(DecomError) -> DecodeResult {
+        // Dispatch settled per APID, and the chunks.
+        var dispatchByAPID: [UInt16: APIDDispatch] = [:]
+        var chunks: [Chunk] = []
+        for (f, file) in files.enumerated() {
+            for (slot, packets) in file.index.apids.enumerated() where apids?.contains(packets.apid) ?? true {
+                if dispatchByAPID[packets.apid] == nil {
+                    let folded = tree.folded(apid: packets.apid)
+                    var outcome: DispatchOutcome? = nil
+                    if folded.isStatic {
+                        var none = NoValues()
+                        outcome = folded.dispatch(&none)
+                    }
+                    dispatchByAPID[packets.apid] = APIDDispatch(tree: folded, staticOutcome: outcome)
+                }
+                var start = 0
+                while start < packets.count {
+                    let end = min(packets.count, start + Self.chunkPackets)
+                    chunks.append(Chunk(file: f, apidSlot: slot, range: start..<end))
+                    start = end
+                }
+            }
+        }
+
+        // Pass 1: dispatch.
+        let plans = self.plans
+        let settled = dispatchByAPID
+        let dispatches = await Self.parallelMap(chunks) { chunk in
+            DispatchPass.run(chunk, file: files[chunk.file], dispatch: settled[files[chunk.file].index.apids[chunk.apidSlot].apid]!,
+                             plans: plans, maxFindings: Self.maxFindings)
+        }
+
+        // Allocation at final sizes; first record of each chunk in each plan.
+        var totals = [Int](repeating: 0, count: plans.count)
+        var longest = [Int](repeating: 0, count: plans.count)
+        var firstRecords: [[Int: Int]] = []
+        for d in dispatches {
+            var starts: [Int: Int] = [:]
+            for (p, n) in d.counts {
+                starts[p] = totals[p]
+                totals[p] += n
+                longest[p] = max(longest[p], d.longest[p] ?? 0)
+            }
+            firstRecords.append(starts)
+        }
+        var columnsByPlan: [[Column]] = []
+        var sinks: [ColumnSink?] = []
+        for (p, plan) in plans.enumerated() {
+            guard totals[p] > 0 else {
+                columnsByPlan.append([])
+                sinks.append(nil)
+                continue
+            }
+            var columns = try allocate(plan, records: totals[p], longestPacket: longest[p])
+            sinks.append(ColumnSink(columns: &columns))
+            columnsByPlan.append(columns)
+        }
+
+        // Pass 2: fill.
+        let headerColumns = options.headerColumns
+        let fillSinks = sinks
+        let work = Array(zip(chunks, zip(dispatches, firstRecords)))
+        let chunkFindings = await Self.parallelMap(work) { item in
+            let (chunk, (dispatch, starts)) = item
+            return FillPass.run(chunk, file: files[chunk.file], dispatch: dispatch, firstRecords: starts, plans: plans,
+                                sinks: fillSinks, headerColumns: headerColumns, maxFindings: Self.maxFindings)
+        }
+
+        // Engineering values and labels, then datasets.
+        var containers: [DecodedContainer] = []
+        for (p, plan) in plans.enumerated() where totals[p] > 0 {
+            var columns = columnsByPlan[p]
+            var extra: [(String, Column)] = []
+            if options.calibrated {
+                extra += try Calibration.columns(plan, columns: &columns, records: totals[p])
+            }
+            if options.labels { extra += try Calibration.labelColumns(plan, columns: columns, records: totals[p]) }
+            var dataset = Dataset(attributes: ["container": .text([plan.containerName])])
+            for (c, column) in columns.enumerated() {
+                if !headerColumns, c < HeaderField.allCases.count + 2 { continue }
+                try? dataset.add(plan.columns[c].name, column)
+            }
+            for (name, column) in extra { try? dataset.add(name, column) }
+            containers.append(DecodedContainer(name: plan.containerName, apid: plan.apid, plan: plan, dataset: dataset,
+                                               records: totals[p]))
+        }
+
+        // The account of packets not decoded, and findings in file order.
+        var undecoded: [UndecodedPackets] = []
+        var findings: [DecodeFinding] = []
+        var omitted = 0
+        for (k, d) in dispatches.enumerated() {
+            let chunk = chunks[k]
+            let apid = files[chunk.file].index.apids[chunk.apidSlot].apid
+            for (reason, v) in d.undecoded {
+                if let i = undecoded.firstIndex(where: { $0.apid == apid && $0.reason == reason }) {
+                    undecoded[i].count += v.count
+                } else {
+                    undecoded.append(UndecodedPackets(apid: apid, reason: reason, count: v.count,
+                                                      firstFile: files[chunk.file].index.file, firstOffset: v.firstOffset))
+                }
+            }
+            for f in d.findings + chunkFindings[k] {
+                if findings.count < Self.maxFindings { findings.append(f) } else { omitted += 1 }
+            }
+        }
+        findings.sort { ($0.file, $0.offset) < ($1.file, $1.offset) }
+        undecoded.sort { ($0.apid, $0.reason.description) < ($1.apid, $1.reason.description) }
+        return DecodeResult(containers: containers, undecoded: undecoded, findings: findings, findingsOmitted: omitted,
+                            decodedPackets: totals.reduce(0, +))
+    }
+
+    /// Allocates a plan's columns for `records` packets, settling packet-sized shapes.
+    private func allocate(_ plan: DecodePlan, records: Int, longestPacket: Int) throws(DecomError) -> [Column] {
+        var columns: [Column] = []
+        for (c, spec) in plan.columns.enumerated() {
+            var type = spec.elementType
+            var shape = spec.shape
+            switch spec.sizing {
+            case .fixed: break
+            case .binaryWidthFromLongestPacket:
+                type = type == .string(width: 1) ? .string(width: max(1, longestPacket)) : .binary(width: max(1, longestPacket))
+            case .countFromLongestPacket(let bits, let inner):
+                shape = [max(1, longestPacket * 8 / max(1, bits))] + inner
+            }
+            let n = (c < HeaderField.allCases.count + 2 && !options.headerColumns) ? 0 : records
+            do {
+                columns.append(try Column.make(type: type, records: n, shape: shape))
+            } catch {
+                throw .allocationFailed(container: plan.containerName, column: spec.name, reason: "\(error)")
+            }
+        }
+        return columns
+    }
+
+    /// Runs `body` on every item in parallel (one child task per item, at most ~2x the cores in
+    /// flight); results keep the input order.
+    static func parallelMap<T: Sendable, R: Sendable>(_ items: [T], _ body: @escaping @Sendable (T) -> R) async -> [R] {
+        await withTaskGroup(of: (Int, R).self) { group in
+            var results = [R?](repeating: nil, count: items.count)
+            var next = 0
+            let width = 16
+            while next < min(width, items.count) {
+                let i = next
+                group.addTask { (i, body(items[i])) }
+                next += 1
+            }
+            while let (i, r) = await group.next() {
+                results[i] = r
+                if next < items.count {
+                    let j = next
+                    group.addTask { (j, body(items[j])) }
+                    next += 1
+                }
+            }
+            return results.map { $0! }
+        }
+    }
+}
+
+/// A `ValueReader` with no values: used to evaluate fully folded (constant) dispatch trees.
+struct NoValues: ValueReader {
+    mutating func value(_ source: ValueSource) -> ScalarValue? { nil }
+}

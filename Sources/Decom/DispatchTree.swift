@@ -1,0 +1,146 @@
+// Which concrete container a packet is: the inheritance tree walked with compiled restrictions.
+
+import PacketDefinitions
+
+/// The containers' inheritance tree with each extension's restriction compiled to reads of fixed
+/// packet fields. A packet starts at a root and moves to the one inheritor whose restriction holds,
+/// until none does; it is of the container reached if that one is concrete. Two inheritors that
+/// both hold make the packet ambiguous (reported, not guessed).
+///
+/// Building costs one pass over the resolved containers. `folded(apid:)` settles every APID
+/// comparison for one APID; when nothing else is compared (the usual case) the outcome is the
+/// same for every packet of the APID and dispatch costs nothing per packet.
+public struct DispatchTree: Sendable {
+    struct Node: Sendable {
+        var container: ContainerID
+        var name: String
+        /// Index of the plan when the container is concrete.
+        var plan: Int?
+        var children: [Edge]
+    }
+
+    struct Edge: Sendable {
+        var condition: CompiledCondition
+        var node: Int
+    }
+
+    var nodes: [Node]
+    var roots: [Int]
+
+    /// The CCSDS APID field as restrictions read it (11 bits at bit 5, unsigned).
+    static let apidField = NumericField(bitOffset: 5, width: 11, scheme: .unsigned, column: -1)
+
+    init(set: DefinitionSet, planIndex: [ContainerID: Int]) throws(DecomError) {
+        nodes = []
+        roots = []
+        var nodeOf: [ContainerID: Int] = [:]
+        func node(_ id: ContainerID) -> Int {
+            if let n = nodeOf[id] { return n }
+            nodes.append(Node(container: id, name: set.containers[id.index].name, plan: planIndex[id], children: []))
+            nodeOf[id] = nodes.count - 1
+            return nodes.count - 1
+        }
+        for rc in set.resolvedContainers {
+            guard planIndex[rc.container] != nil else { continue }
+            var parent = node(rc.chain[0])
+            if !roots.contains(parent) { roots.append(parent) }
+            for j in 1..<max(1, rc.levels.count) {
+                let child = node(rc.levels[j].container)
+                if !nodes[parent].children.contains(where: { $0.node == child }) {
+                    let condition = try Self.restriction(rc, level: j, set: set)
+                    nodes[parent].children.append(Edge(condition: condition, node: child))
+                }
+                parent = child
+            }
+        }
+        let containerOf = nodes.map(\.container)
+        for i in nodes.indices { nodes[i].children.sort { containerOf[$0.node] < containerOf[$1.node] } }
+    }
+
+    /// The restriction of `level` compiled against the fixed fields decoded before that level.
+    private static func restriction(_ rc: ResolvedContainer, level: Int, set: DefinitionSet) throws(DecomError) -> CompiledCondition {
+        guard let criteria = rc.levels[level].restriction else { return .constant(true) }
+        let boundary = rc.levels[level].entryRange.lowerBound
+        let location = set.containers[rc.levels[level].container.index].source
+        return try ConditionCompiler(set: set).compile(criteria, at: location) { ref, loc throws(DecomError) in
+            guard ref.instance == 0 else {
+                throw .unsupported("restriction on instance \(ref.instance) of '\(ref.name)'", at: loc)
+            }
+            for entry in rc.entries[..<boundary].reversed() where entry.entry.parameter == ref.parameter {
+                let type = set.type(of: ref.parameter)
+                guard entry.entry.includeCondition == nil, entry.entry.repeatEntry == nil,
+                      case .parameter = entry.entry.kind, let offset = entry.fixedBitOffset,
+                      let encoding = type.encoding, let n = TypeLayout.numeric(encoding) else {
+                    throw .unsupported("restriction on '\(ref.name)', which is not a numeric field at a fixed position", at: loc)
+                }
+                let field = NumericField(bitOffset: offset, width: n.width, scheme: n.scheme, littleEndian: n.littleEndian, column: -1)
+                if ref.useCalibratedValue, case .enumerated = type.kind { return .raw(.field(field)) }
+                if ref.useCalibratedValue, let cal = encoding.defaultCalibrator {
+                    return .calibrated(.field(field), CalibrationFunction(cal))
+                }
+                return .raw(.field(field))
+            }
+            throw .invalidDefinition("restriction of '\(rc.name)' reads '\(ref.name)', which is not decoded before it", at: loc)
+        }
+    }
+
+    /// The tree with every comparison of the APID field settled for `apid`.
+    func folded(apid: UInt16) -> DispatchTree {
+        var copy = self
+        for i in copy.nodes.indices {
+            for j in copy.nodes[i].children.indices {
+                copy.nodes[i].children[j].condition = copy.nodes[i].children[j].condition.folding(
+                    field: Self.apidField, value: Int64(apid))
+            }
+        }
+        return copy
+    }
+
+    /// Whether no condition is left to read from packets (the outcome is the same for all).
+    var isStatic: Bool {
+        nodes.allSatisfy { n in n.children.allSatisfy { if case .constant = $0.condition { return true } else { return false } } }
+    }
+
+    /// The container a packet is of, reading restriction fields through `reader`.
+    func dispatch<R: ValueReader>(_ reader: inout R) -> DispatchOutcome {
+        var firstFailure: DispatchOutcome = .noContainer
+        for root in roots {
+            let outcome = walk(from: root, &reader)
+            if case .plan = outcome { return outcome }
+            if case .noContainer = firstFailure { firstFailure = outcome }
+        }
+        return firstFailure
+    }
+
+    private func walk<R: ValueReader>(from root: Int, _ reader: inout R) -> DispatchOutcome {
+        var current = root
+        while true {
+            var next: Int? = nil
+            for edge in nodes[current].children {
+                guard let holds = edge.condition.evaluate(&reader) else { return .unreadable(nodes[current].name) }
+                if holds {
+                    if next != nil { return .ambiguous(nodes[current].name) }
+                    next = edge.node
+                }
+            }
+            guard let n = next else {
+                if let plan = nodes[current].plan { return .plan(plan) }
+                return .noInheritor(nodes[current].name)
+            }
+            current = n
+        }
+    }
+}
+
+/// Where dispatch leaves a packet.
+public enum DispatchOutcome: Sendable, Hashable {
+    case plan(Int)
+    /// The definition has no container at all.
+    case noContainer
+    /// Reached this abstract container and no inheritor's restriction holds.
+    case noInheritor(String)
+    /// More than one inheritor of this container holds.
+    case ambiguous(String)
+    /// A restriction below this container reads beyond the packet's end.
+    case unreadable(String)
+}

@@ -1,0 +1,156 @@
+// The hot loop: a plan's fixed-layout extractors run over a block of packets, one field at a time.
+
+import Dataset
+
+/// Runs the fixed table of a plan over a block of packets (byte offsets into one mapping) whose
+/// records are consecutive.
+///
+/// Field-major: for each extractor, one tight loop over the block's packets with one unaligned
+/// 8-byte load, a byte swap, two shifts and a store per value, specialised per column type and
+/// scheme; the block (a few thousand packets) stays in cache across extractors. No allocation.
+/// Every packet of the block must be at least `plan.minimumBits` long (dispatch guarantees it);
+/// word loads that could pass the mapping's end take the byte-wise checked path instead.
+struct FixedTableRunner {
+    let plan: DecodePlan
+    let sink: ColumnSink
+
+    func run(mapping: UnsafeRawBufferPointer, offsets: UnsafeBufferPointer<Int>, firstRecord: Int,
+             fileIndex: Int, headerColumns: Bool) {
+        guard let base = mapping.baseAddress, let lastOffset = offsets.last else { return }
+        for field in plan.numericFields {
+            let need = (field.bitOffset >> 3) + BitReader.loadSpan(bitOffset: field.bitOffset, width: field.width)
+            if lastOffset + need <= mapping.count {
+                runField(field, base: base, offsets: offsets, firstRecord: firstRecord)
+            } else {
+                for (i, offset) in offsets.enumerated() {
+                    let end = min(mapping.count, offset + need)
+                    let bytes = UnsafeRawBufferPointer(rebasing: mapping[offset..<end])
+                    var bits = BitReader.checked(bytes, bitOffset: field.bitOffset, width: field.width) ?? 0
+                    if field.littleEndian { bits = NumericDecoding.swapBytes(bits, width: field.width) }
+                    sink.store(bits: bits, width: field.width, scheme: field.scheme, column: field.column,
+                               index: (firstRecord + i) * sink.elementsPerRecord[field.column] + field.element)
+                }
+            }
+        }
+        for field in plan.byteFields {
+            let width = sink.elementTypes[field.column].byteWidth
+            let epr = sink.elementsPerRecord[field.column]
+            for (i, offset) in offsets.enumerated() {
+                let packetBytes = (field.bitOffset + field.bitCount + 7) >> 3
+                let reader = PacketReader(packet: UnsafeRawBufferPointer(rebasing: mapping[offset..<(offset + packetBytes)]), slots: nil)
+                let destination = sink.bases[field.column] + ((firstRecord + i) * epr + field.element) * width
+                reader.copyBits(at: field.bitOffset, count: field.bitCount, to: destination)
+                if let terminator = field.terminator, !terminator.isEmpty {
+                    clearFromTerminator(destination, count: (field.bitCount + 7) >> 3, terminator: terminator)
+                }
+            }
+        }
+        if headerColumns { runHeaders(base: base, offsets: offsets, firstRecord: firstRecord, fileIndex: fileIndex) }
+    }
+
+    private func clearFromTerminator(_ p: UnsafeMutableRawPointer, count: Int, terminator: [UInt8]) {
+        var i = 0
+        while i + terminator.count <= count {
+            var match = true
+            for (k, t) in terminator.enumerated() where p.load(fromByteOffset: i + k, as: UInt8.self) != t { match = false; break }
+            if match {
+                (p + i).initializeMemory(as: UInt8.self, repeating: 0, count: count - i)
+                return
+            }
+            i += 1
+        }
+    }
+
+    /// One extractor over the block, dispatched once to a loop specialised for its column type.
+    private func runField(_ f: NumericField, base: UnsafeRawPointer, offsets: UnsafeBufferPointer<Int>, firstRecord: Int) {
+        let out = sink.bases[f.column]
+        let stride = sink.elementsPerRecord[f.column]
+        let start = firstRecord * stride + f.element
+        switch (sink.elementTypes[f.column], f.scheme) {
+        case (.uint8, .unsigned): loop(f, base, offsets, out, start, stride) { UInt8(truncatingIfNeeded: $0) }
+        case (.uint16, .unsigned): loop(f, base, offsets, out, start, stride) { UInt16(truncatingIfNeeded: $0) }
+        case (.uint32, .unsigned): loop(f, base, offsets, out, start, stride) { UInt32(truncatingIfNeeded: $0) }
+        case (.uint64, .unsigned): loop(f, base, offsets, out, start, stride) { $0 }
+        case (.int8, .twosComplement): signedLoop(f, base, offsets, out, start, stride) { Int8(truncatingIfNeeded: $0) }
+        case (.int16, .twosComplement): signedLoop(f, base, offsets, out, start, stride) { Int16(truncatingIfNeeded: $0) }
+        case (.int32, .twosComplement): signedLoop(f, base, offsets, out, start, stride) { Int32(truncatingIfNeeded: $0) }
+        case (.int64, .twosComplement): signedLoop(f, base, offsets, out, start, stride) { $0 }
+        case (.float32, .float): loop(f, base, offsets, out, start, stride) { Float(bitPattern: UInt32(truncatingIfNeeded: $0)) }
+        case (.float64, .float): loop(f, base, offsets, out, start, stride) { Double(bitPattern: $0) }
+        default:
+            // Ones' complement, sign-magnitude, BCD: the general store (still no allocation).
+            let width = f.width, scheme = f.scheme, column = f.column
+            for i in 0..<offsets.count {
+                var bits = BitReader.unchecked(base + offsets[i], bitOffset: f.bitOffset, width: width)
+                if f.littleEndian { bits = NumericDecoding.swapBytes(bits, width: width) }
+                sink.store(bits: bits, width: width, scheme: scheme, column: column, index: start + i * stride)
+            }
+        }
+    }
+
+    @inline(__always)
+    private func loop<T>(_ f: NumericField, _ base: UnsafeRawPointer, _ offsets: UnsafeBufferPointer<Int>,
+                         _ out: UnsafeMutableRawPointer, _ start: Int, _ stride: Int, _ convert: (UInt64) -> T) {
+        let typed = out.assumingMemoryBound(to: T.self) + start
+        let width = f.width
+        let byte = f.bitOffset >> 3
+        let shift = UInt64(f.bitOffset & 7)
+        let right = UInt64(64 - width)
+        let spans = Int(shift) + width > 64
+        guard let o = offsets.baseAddress else { return }
+        let n = offsets.count
+        if f.littleEndian {
+            for i in 0..<n {
+                let bits = BitReader.unchecked(base + o[i], bitOffset: f.bitOffset, width: width)
+                typed[i &* stride] = convert(NumericDecoding.swapBytes(bits, width: width))
+            }
+        } else if !spans {
+            for i in 0..<n {
+                let word = base.loadUnaligned(fromByteOffset: o[i] &+ byte, as: UInt64.self).bigEndian
+                typed[i &* stride] = convert((word &<< shift) &>> right)
+            }
+        } else {
+            for i in 0..<n {
+                typed[i &* stride] = convert(BitReader.unchecked(base + o[i], bitOffset: f.bitOffset, width: width))
+            }
+        }
+    }
+
+    @inline(__always)
+    private func signedLoop<T>(_ f: NumericField, _ base: UnsafeRawPointer, _ offsets: UnsafeBufferPointer<Int>,
+                               _ out: UnsafeMutableRawPointer, _ start: Int, _ stride: Int, _ convert: (Int64) -> T) {
+        let unused = Int64(64 - f.width)
+        loop(f, base, offsets, out, start, stride) { bits in
+            convert(Int64(bitPattern: bits &<< UInt64(unused)) &>> unused)
+        }
+    }
+
+    /// Primary header fields, file offset and file index of each packet.
+    private func runHeaders(base: UnsafeRawPointer, offsets: UnsafeBufferPointer<Int>, firstRecord: Int, fileIndex: Int) {
+        let b = sink.bases
+        let v = b[0].assumingMemoryBound(to: UInt8.self) + firstRecord
+        let t = b[1].assumingMemoryBound(to: UInt8.self) + firstRecord
+        let s = b[2].assumingMemoryBound(to: UInt8.self) + firstRecord
+        let a = b[3].assumingMemoryBound(to: UInt16.self) + firstRecord
+        let f = b[4].assumingMemoryBound(to: UInt8.self) + firstRecord
+        let c = b[5].assumingMemoryBound(to: UInt16.self) + firstRecord
+        let l = b[6].assumingMemoryBound(to: UInt16.self) + firstRecord
+        let o = b[7].assumingMemoryBound(to: Int64.self) + firstRecord
+        let x = b[8].assumingMemoryBound(to: UInt16.self) + firstRecord
+        for i in 0..<offsets.count {
+            let p = base + offsets[i]
+            let w0 = p.loadUnaligned(as: UInt16.self).bigEndian
+            let w1 = p.loadUnaligned(fromByteOffset: 2, as: UInt16.self).bigEndian
+            let w2 = p.loadUnaligned(fromByteOffset: 4, as: UInt16.self).bigEndian
+            v[i] = UInt8(truncatingIfNeeded: w0 >> 13)
+            t[i] = UInt8(truncatingIfNeeded: (w0 >> 12) & 1)
+            s[i] = UInt8(truncatingIfNeeded: (w0 >> 11) & 1)
+            a[i] = w0 & 0x7FF
+            f[i] = UInt8(truncatingIfNeeded: w1 >> 14)
+            c[i] = w1 & 0x3FFF
+            l[i] = w2
+            o[i] = Int64(offsets[i])
+            x[i] = UInt16(truncatingIfNeeded: fileIndex)
+        }
+    }
+}
