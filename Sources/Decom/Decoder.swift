@@ -17,6 +17,9 @@ public struct Decoder: Sendable {
     public let plans: [DecodePlan]
     public let options: DecodeOptions
     let tree: DispatchTree
+    /// Containers that could not be compiled (unsupported features), with where and why. Their
+    /// packets are reported as not decoded; every other container decodes normally.
+    public let compileProblems: [DecomError]
 
     /// Per-packet findings kept in a result; the rest are counted.
     public static let maxFindings = 10_000
@@ -28,15 +31,22 @@ public struct Decoder: Sendable {
     public init(definitions: DefinitionSet, options: DecodeOptions = DecodeOptions()) throws(DecomError) {
         var plans: [DecodePlan] = []
         var index: [ContainerID: Int] = [:]
+        var problems: [DecomError] = []
         for rc in definitions.resolvedContainers {
             var compiler = PlanCompiler(set: definitions, resolved: rc)
-            plans.append(try compiler.compile())
-            index[rc.container] = plans.count - 1
+            do {
+                plans.append(try compiler.compile())
+                index[rc.container] = plans.count - 1
+            } catch {
+                problems.append(error)
+            }
         }
         self.definitions = definitions
         self.plans = plans
         self.options = options
-        self.tree = try DispatchTree(set: definitions, planIndex: index)
+        let tree = DispatchTree(set: definitions, planIndex: index)
+        self.tree = tree
+        self.compileProblems = problems + tree.problems
     }
 
     /// The plan of the concrete container with this name.

@@ -26,11 +26,13 @@ public struct DispatchTree: Sendable {
 
     var nodes: [Node]
     var roots: [Int]
+    /// Restrictions that could not be compiled; the containers below them are left out.
+    var problems: [DecomError] = []
 
     /// The CCSDS APID field as restrictions read it (11 bits at bit 5, unsigned).
     static let apidField = NumericField(bitOffset: 5, width: 11, scheme: .unsigned, column: -1)
 
-    init(set: DefinitionSet, planIndex: [ContainerID: Int]) throws(DecomError) {
+    init(set: DefinitionSet, planIndex: [ContainerID: Int]) {
         nodes = []
         roots = []
         var nodeOf: [ContainerID: Int] = [:]
@@ -42,13 +44,19 @@ public struct DispatchTree: Sendable {
         }
         for rc in set.resolvedContainers {
             guard planIndex[rc.container] != nil else { continue }
+            var conditions: [CompiledCondition] = []
+            do {
+                for j in 1..<max(1, rc.levels.count) { conditions.append(try Self.restriction(rc, level: j, set: set)) }
+            } catch {
+                problems.append(error)
+                continue
+            }
             var parent = node(rc.chain[0])
             if !roots.contains(parent) { roots.append(parent) }
             for j in 1..<max(1, rc.levels.count) {
                 let child = node(rc.levels[j].container)
                 if !nodes[parent].children.contains(where: { $0.node == child }) {
-                    let condition = try Self.restriction(rc, level: j, set: set)
-                    nodes[parent].children.append(Edge(condition: condition, node: child))
+                    nodes[parent].children.append(Edge(condition: conditions[j - 1], node: child))
                 }
                 parent = child
             }
