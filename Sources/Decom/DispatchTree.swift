@@ -92,21 +92,32 @@ public struct DispatchTree: Sendable {
         }
     }
 
-    /// The tree with every comparison of the APID field settled for `apid`.
+    /// The tree with every comparison of the APID field settled for `apid`, and the extensions
+    /// that cannot hold for it removed.
     func folded(apid: UInt16) -> DispatchTree {
         var copy = self
         for i in copy.nodes.indices {
-            for j in copy.nodes[i].children.indices {
-                copy.nodes[i].children[j].condition = copy.nodes[i].children[j].condition.folding(
-                    field: Self.apidField, value: Int64(apid))
+            copy.nodes[i].children = copy.nodes[i].children.compactMap { edge in
+                let condition = edge.condition.folding(field: Self.apidField, value: Int64(apid))
+                return condition == .constant(false) ? nil : Edge(condition: condition, node: edge.node)
             }
         }
         return copy
     }
 
-    /// Whether no condition is left to read from packets (the outcome is the same for all).
+    /// Whether no condition reachable from the roots is left to read from packets (then the
+    /// outcome is the same for every packet).
     var isStatic: Bool {
-        nodes.allSatisfy { n in n.children.allSatisfy { if case .constant = $0.condition { return true } else { return false } } }
+        var pending = roots
+        var seen = Set<Int>()
+        while let n = pending.popLast() {
+            guard seen.insert(n).inserted else { continue }
+            for edge in nodes[n].children {
+                guard case .constant = edge.condition else { return false }
+                pending.append(edge.node)
+            }
+        }
+        return true
     }
 
     /// The container a packet is of, reading restriction fields through `reader`.
@@ -133,7 +144,8 @@ public struct DispatchTree: Sendable {
             }
             guard let n = next else {
                 if let plan = nodes[current].plan { return .plan(plan) }
-                return .noInheritor(nodes[current].name)
+                // A container with no extension left for this APID: the definition does not describe it.
+                return nodes[current].children.isEmpty ? .noContainer : .noInheritor(nodes[current].name)
             }
             current = n
         }
