@@ -33,8 +33,20 @@ struct DecodeCommand: AsyncParsableCommand {
     @Flag(name: .long, help: "Add engineering values and labels.")
     var calibrated = false
 
-    @Option(name: .long, help: "Output format: csv or json.")
-    var format: TextExport.Format = .csv
+    @Option(name: .long, help: "Where CSV definitions count bit_offset from: packet (the packet start) or after-header.")
+    var csvOffsets: CSVOffsets = .packet
+
+    @Option(name: .long, help: "Output format: csv, json, or none (decode only, e.g. with --timing).")
+    var format: OutputFormat = .csv
+
+    @Flag(name: .long, help: "Leave out the ccsds_*, file_offset and file_index columns.")
+    var noHeaderColumns = false
+
+    @Flag(name: .long, help: "Print one JSON line of timings, sizes and peak memory on standard error.")
+    var timing = false
+
+    @Option(name: .long, help: "Decode this many times (timings: the median).")
+    var `repeat` = 1
 
     @Option(name: [.short, .long], help: "Write to this file instead of standard output.")
     var output: String?
@@ -46,15 +58,49 @@ struct DecodeCommand: AsyncParsableCommand {
 
     func run() async throws {
         let set: DefinitionSet
-        do { set = try DefinitionSet.load(contentsOf: definitions, csvAPID: csvApid) } catch {
+        do {
+            if definitions.lowercased().hasSuffix(".csv") {
+                set = try CSVDefinitionLoader.load(contentsOf: definitions, apid: csvApid,
+                                                   bitOffsetOrigin: csvOffsets == .packet ? .packetStart : .afterPrimaryHeader)
+            } else {
+                set = try DefinitionSet.load(contentsOf: definitions, csvAPID: csvApid)
+            }
+        } catch {
             throw DecodeFailure("cannot use definitions: \(error.description)")
         }
-        let decoder = try Decoder(definitions: set, options: DecodeOptions(calibrated: calibrated, labels: calibrated))
+        let options = DecodeOptions(calibrated: calibrated, labels: calibrated, headerColumns: !noHeaderColumns)
+        let decoder = try Decoder(definitions: set, options: options)
         for problem in decoder.compileProblems {
             FileHandle.standardError.write(Data("warning: container not decoded: \(problem)\n".utf8))
         }
+        let clock = ContinuousClock()
+        let scanStart = clock.now
         let scanned = try await scanOptions.scan(files)
-        let result = try await decoder.decode(scanned, apids: apid.isEmpty ? nil : Set(apid))
+        let scanSeconds = (clock.now - scanStart).seconds
+        var wall: [Double] = []
+        var cpu: [Double] = []
+        var decoded: DecodeResult? = nil
+        for _ in 0..<max(1, `repeat`) {
+            decoded = nil
+            let cpuStart = DecodeTiming.cpuSeconds()
+            let start = clock.now
+            decoded = try await decoder.decode(scanned, apids: apid.isEmpty ? nil : Set(apid))
+            wall.append((clock.now - start).seconds)
+            cpu.append(DecodeTiming.cpuSeconds() - cpuStart)
+        }
+        let result = decoded!
+        if timing {
+            let bytes = scanned.reduce(0) { $0 + $1.index.fileSize }
+            let columnBytes = result.containers.reduce(0) { $0 + $1.dataset.variables.reduce(0) { $0 + $1.column.byteCount } }
+            let line = "{\"bytes\":\(bytes),\"packets\":\(result.decodedPackets),\"scan_seconds\":\(scanSeconds),"
+                + "\"decode_seconds\":\(DecodeTiming.median(wall)),\"decode_cpu_seconds\":\(DecodeTiming.median(cpu)),"
+                + "\"column_bytes\":\(columnBytes),\"peak_rss_bytes\":\(DecodeTiming.peakResidentBytes())}\n"
+            FileHandle.standardError.write(Data(line.utf8))
+        }
+        if format == .none {
+            if strict && (result.undecodedPackets > 0 || !result.findings.isEmpty) { throw ExitCode(3) }
+            return
+        }
 
         let sink: FileHandle
         var temporary: String? = nil
@@ -67,7 +113,7 @@ struct DecodeCommand: AsyncParsableCommand {
         } else {
             sink = FileHandle.standardOutput
         }
-        var export = TextExport(format: format) { sink.write(Data($0.utf8)) }
+        var export = TextExport(format: format == .json ? .json : .csv) { sink.write(Data($0.utf8)) }
         export.export(result)
         if let output, let temporary {
             try sink.close()
@@ -96,4 +142,37 @@ struct DecodeFailure: Error, CustomStringConvertible {
     init(_ message: String) { description = message }
 }
 
-extension TextExport.Format: ExpressibleByArgument {}
+enum OutputFormat: String, ExpressibleByArgument { case csv, json, none }
+enum CSVOffsets: String, ExpressibleByArgument {
+    case packet
+    case afterHeader = "after-header"
+}
+
+/// Process CPU time, peak memory, medians: the `--timing` numbers.
+enum DecodeTiming {
+    static func cpuSeconds() -> Double {
+        var usage = rusage()
+        #if os(Linux)
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        #else
+        getrusage(RUSAGE_SELF, &usage)
+        #endif
+        return Double(usage.ru_utime.tv_sec) + Double(usage.ru_utime.tv_usec) / 1e6
+            + Double(usage.ru_stime.tv_sec) + Double(usage.ru_stime.tv_usec) / 1e6
+    }
+
+    /// Peak resident set size (VmHWM) in bytes; 0 where /proc is not available.
+    static func peakResidentBytes() -> Int {
+        guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else { return 0 }
+        for line in status.split(separator: "\n") where line.hasPrefix("VmHWM:") {
+            return (Int(line.split(separator: " ").dropFirst().first ?? "") ?? 0) * 1024
+        }
+        return 0
+    }
+
+    static func median(_ v: [Double]) -> Double { v.sorted()[v.count / 2] }
+}
+
+extension Duration {
+    var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
+}
