@@ -2,6 +2,14 @@
 
 import Dataset
 
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// The base addresses of one container's column buffers, for tasks that each fill their own records.
 ///
 /// Invariant that makes `@unchecked Sendable` sound: the `Column`s these addresses come from are
@@ -24,6 +32,16 @@ final class ColumnSink: @unchecked Sendable {
             bases.append(base ?? UnsafeMutableRawPointer(bitPattern: 16)!)
         }
         self.bases = bases
+        #if os(Linux)
+        // Large columns: ask for transparent huge pages before the first write, so filling them
+        // takes one page fault per 2 MiB instead of one per 4 KiB (a third of the fill time otherwise).
+        for (i, base) in bases.enumerated() where columns[i].byteCount >= 8 << 20 {
+            let huge = 2 << 20
+            let start = (Int(bitPattern: base) + huge - 1) / huge * huge
+            let end = (Int(bitPattern: base) + columns[i].byteCount) / huge * huge
+            if end > start { _ = madvise(UnsafeMutableRawPointer(bitPattern: start), end - start, MADV_HUGEPAGE) }
+        }
+        #endif
         self.elementTypes = columns.map(\.elementType)
         self.elementsPerRecord = columns.map(\.elementsPerRecord)
     }

@@ -113,12 +113,14 @@ public struct Decoder: Sendable {
 
         // Pass 2: fill.
         let headerColumns = options.headerColumns
+        let releasePages = options.releaseInputPages
         let fillSinks = sinks
         let work = Array(zip(chunks, zip(dispatches, firstRecords)))
         let chunkFindings = await Self.parallelMap(work) { item in
             let (chunk, (dispatch, starts)) = item
             return FillPass.run(chunk, file: files[chunk.file], dispatch: dispatch, firstRecords: starts, plans: plans,
-                                sinks: fillSinks, headerColumns: headerColumns, maxFindings: Self.maxFindings)
+                                sinks: fillSinks, headerColumns: headerColumns, releasePages: releasePages,
+                                maxFindings: Self.maxFindings)
         }
 
         // Engineering values and labels, then datasets.

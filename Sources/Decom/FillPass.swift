@@ -2,13 +2,23 @@
 
 import SpacePackets
 
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 enum FillPass {
     /// Fills the records of one chunk, plan by plan, in blocks; returns per-packet findings.
     /// Allocates one offset buffer and one slot array per chunk, nothing per packet.
     static func run(_ chunk: Chunk, file: ScannedFile, dispatch: ChunkDispatch, firstRecords: [Int: Int],
-                    plans: [DecodePlan], sinks: [ColumnSink?], headerColumns: Bool, maxFindings: Int) -> [DecodeFinding] {
+                    plans: [DecodePlan], sinks: [ColumnSink?], headerColumns: Bool, releasePages: Bool,
+                    maxFindings: Int) -> [DecodeFinding] {
         let packets = file.index.apids[chunk.apidSlot]
         var findings: [DecodeFinding] = []
+        let uniformLength = packets.minimumLength == packets.maximumLength ? packets.minimumLength : nil
         file.mapping.withBytes { mapping in
             packets.offsets.withUnsafeBufferPointer { allOffsets in
                 var gathered = [Int](repeating: 0, count: Decoder.blockPackets)
@@ -23,7 +33,7 @@ enum FillPass {
 
                     func runBlock(_ offsets: UnsafeBufferPointer<Int>) {
                         fixed.run(mapping: mapping, offsets: offsets, firstRecord: record, fileIndex: chunk.file,
-                                  headerColumns: headerColumns)
+                                  headerColumns: headerColumns, uniformLength: uniformLength)
                         if !plan.isFixedLayout {
                             for (i, offset) in offsets.enumerated() {
                                 let length = packetLength(at: offset, in: mapping)
@@ -59,8 +69,23 @@ enum FillPass {
                     }
                 }
             }
+            if releasePages, let first = packets.offsets[chunk.range].first, let last = packets.offsets[chunk.range].last {
+                release(mapping, from: first, to: last + Int(packets.lengths[chunk.range.upperBound - 1]))
+            }
         }
         return findings
+    }
+
+    /// `MADV_DONTNEED` on the whole pages inside `start..<end` of a read-only private mapping: they
+    /// leave the resident set and are read again from the page cache if touched.
+    static func release(_ mapping: UnsafeRawBufferPointer, from start: Int, to end: Int) {
+        guard let base = mapping.baseAddress else { return }
+        let page = Int(sysconf(Int32(_SC_PAGESIZE)))
+        let address = Int(bitPattern: base)
+        let lower = (address + start + page - 1) / page * page
+        let upper = (address + end) / page * page
+        guard upper > lower else { return }
+        _ = madvise(UnsafeMutableRawPointer(bitPattern: lower), upper - lower, MADV_DONTNEED)
     }
 
     /// Whole packet length from the primary header (the scanner guaranteed it lies in the mapping).

@@ -6,21 +6,30 @@ import Dataset
 /// records are consecutive.
 ///
 /// Field-major: for each extractor, one tight loop over the block's packets with one unaligned
-/// 8-byte load, a byte swap, two shifts and a store per value, specialised per column type and
-/// scheme; the block (a few thousand packets) stays in cache across extractors. No allocation.
+/// 8-byte load, a byte swap, two shifts and a store per value (a load of the field's own width
+/// for byte-aligned 8/16/32-bit fields), specialised per column type and scheme; the block (a few thousand packets) stays in cache across extractors. No allocation.
 /// Every packet of the block must be at least `plan.minimumBits` long (dispatch guarantees it);
 /// word loads that could pass the mapping's end take the byte-wise checked path instead.
 struct FixedTableRunner {
     let plan: DecodePlan
     let sink: ColumnSink
 
+    /// `uniformLength`: the length of every packet of the APID when they all have the same one; a
+    /// block of such packets lying back to back is addressed by multiplication instead of its offsets.
     func run(mapping: UnsafeRawBufferPointer, offsets: UnsafeBufferPointer<Int>, firstRecord: Int,
-             fileIndex: Int, headerColumns: Bool) {
-        guard let base = mapping.baseAddress, let lastOffset = offsets.last else { return }
+             fileIndex: Int, headerColumns: Bool, uniformLength: Int? = nil) {
+        guard let base = mapping.baseAddress, let firstOffset = offsets.first, let lastOffset = offsets.last else { return }
+        let contiguous = uniformLength.map { lastOffset - firstOffset == (offsets.count - 1) * $0 } ?? false
         for field in plan.numericFields {
             let need = (field.bitOffset >> 3) + BitReader.loadSpan(bitOffset: field.bitOffset, width: field.width)
             if lastOffset + need <= mapping.count {
-                runField(field, base: base, offsets: offsets, firstRecord: firstRecord)
+                if contiguous, let length = uniformLength {
+                    runField(field, base: base, EvenOffsets(first: firstOffset, length: length), count: offsets.count,
+                             firstRecord: firstRecord)
+                } else {
+                    runField(field, base: base, ListedOffsets(offsets: offsets.baseAddress!), count: offsets.count,
+                             firstRecord: firstRecord)
+                }
             } else {
                 for (i, offset) in offsets.enumerated() {
                     let end = min(mapping.count, offset + need)
@@ -62,26 +71,27 @@ struct FixedTableRunner {
     }
 
     /// One extractor over the block, dispatched once to a loop specialised for its column type.
-    private func runField(_ f: NumericField, base: UnsafeRawPointer, offsets: UnsafeBufferPointer<Int>, firstRecord: Int) {
+    private func runField<A: PacketAddresses>(_ f: NumericField, base: UnsafeRawPointer, _ offsets: A, count: Int,
+                                              firstRecord: Int) {
         let out = sink.bases[f.column]
         let stride = sink.elementsPerRecord[f.column]
         let start = firstRecord * stride + f.element
         switch (sink.elementTypes[f.column], f.scheme) {
-        case (.uint8, .unsigned): loop(f, base, offsets, out, start, stride) { UInt8(truncatingIfNeeded: $0) }
-        case (.uint16, .unsigned): loop(f, base, offsets, out, start, stride) { UInt16(truncatingIfNeeded: $0) }
-        case (.uint32, .unsigned): loop(f, base, offsets, out, start, stride) { UInt32(truncatingIfNeeded: $0) }
-        case (.uint64, .unsigned): loop(f, base, offsets, out, start, stride) { $0 }
-        case (.int8, .twosComplement): signedLoop(f, base, offsets, out, start, stride) { Int8(truncatingIfNeeded: $0) }
-        case (.int16, .twosComplement): signedLoop(f, base, offsets, out, start, stride) { Int16(truncatingIfNeeded: $0) }
-        case (.int32, .twosComplement): signedLoop(f, base, offsets, out, start, stride) { Int32(truncatingIfNeeded: $0) }
-        case (.int64, .twosComplement): signedLoop(f, base, offsets, out, start, stride) { $0 }
-        case (.float32, .float): loop(f, base, offsets, out, start, stride) { Float(bitPattern: UInt32(truncatingIfNeeded: $0)) }
-        case (.float64, .float): loop(f, base, offsets, out, start, stride) { Double(bitPattern: $0) }
+        case (.uint8, .unsigned): loop(f, base, offsets, count, out, start, stride) { UInt8(truncatingIfNeeded: $0) }
+        case (.uint16, .unsigned): loop(f, base, offsets, count, out, start, stride) { UInt16(truncatingIfNeeded: $0) }
+        case (.uint32, .unsigned): loop(f, base, offsets, count, out, start, stride) { UInt32(truncatingIfNeeded: $0) }
+        case (.uint64, .unsigned): loop(f, base, offsets, count, out, start, stride) { $0 }
+        case (.int8, .twosComplement): signedLoop(f, base, offsets, count, out, start, stride) { Int8(truncatingIfNeeded: $0) }
+        case (.int16, .twosComplement): signedLoop(f, base, offsets, count, out, start, stride) { Int16(truncatingIfNeeded: $0) }
+        case (.int32, .twosComplement): signedLoop(f, base, offsets, count, out, start, stride) { Int32(truncatingIfNeeded: $0) }
+        case (.int64, .twosComplement): signedLoop(f, base, offsets, count, out, start, stride) { $0 }
+        case (.float32, .float): loop(f, base, offsets, count, out, start, stride) { Float(bitPattern: UInt32(truncatingIfNeeded: $0)) }
+        case (.float64, .float): loop(f, base, offsets, count, out, start, stride) { Double(bitPattern: $0) }
         default:
             // Ones' complement, sign-magnitude, BCD: the general store (still no allocation).
             let width = f.width, scheme = f.scheme, column = f.column
-            for i in 0..<offsets.count {
-                var bits = BitReader.unchecked(base + offsets[i], bitOffset: f.bitOffset, width: width)
+            for i in 0..<count {
+                var bits = BitReader.unchecked(base + offsets.offset(i), bitOffset: f.bitOffset, width: width)
                 if f.littleEndian { bits = NumericDecoding.swapBytes(bits, width: width) }
                 sink.store(bits: bits, width: width, scheme: scheme, column: column, index: start + i * stride)
             }
@@ -89,38 +99,48 @@ struct FixedTableRunner {
     }
 
     @inline(__always)
-    private func loop<T>(_ f: NumericField, _ base: UnsafeRawPointer, _ offsets: UnsafeBufferPointer<Int>,
-                         _ out: UnsafeMutableRawPointer, _ start: Int, _ stride: Int, _ convert: (UInt64) -> T) {
+    private func loop<T, A: PacketAddresses>(_ f: NumericField, _ base: UnsafeRawPointer, _ o: A, _ n: Int,
+                                             _ out: UnsafeMutableRawPointer, _ start: Int, _ stride: Int,
+                                             _ convert: (UInt64) -> T) {
         let typed = out.assumingMemoryBound(to: T.self) + start
         let width = f.width
         let byte = f.bitOffset >> 3
         let shift = UInt64(f.bitOffset & 7)
         let right = UInt64(64 - width)
         let spans = Int(shift) + width > 64
-        guard let o = offsets.baseAddress else { return }
-        let n = offsets.count
         if f.littleEndian {
             for i in 0..<n {
-                let bits = BitReader.unchecked(base + o[i], bitOffset: f.bitOffset, width: width)
+                let bits = BitReader.unchecked(base + o.offset(i), bitOffset: f.bitOffset, width: width)
                 typed[i &* stride] = convert(NumericDecoding.swapBytes(bits, width: width))
+            }
+        } else if shift == 0 && width == 8 {
+            for i in 0..<n { typed[i &* stride] = convert(UInt64(base.load(fromByteOffset: o.offset(i) &+ byte, as: UInt8.self))) }
+        } else if shift == 0 && width == 16 {
+            for i in 0..<n {
+                typed[i &* stride] = convert(UInt64(base.loadUnaligned(fromByteOffset: o.offset(i) &+ byte, as: UInt16.self).bigEndian))
+            }
+        } else if shift == 0 && width == 32 {
+            for i in 0..<n {
+                typed[i &* stride] = convert(UInt64(base.loadUnaligned(fromByteOffset: o.offset(i) &+ byte, as: UInt32.self).bigEndian))
             }
         } else if !spans {
             for i in 0..<n {
-                let word = base.loadUnaligned(fromByteOffset: o[i] &+ byte, as: UInt64.self).bigEndian
+                let word = base.loadUnaligned(fromByteOffset: o.offset(i) &+ byte, as: UInt64.self).bigEndian
                 typed[i &* stride] = convert((word &<< shift) &>> right)
             }
         } else {
             for i in 0..<n {
-                typed[i &* stride] = convert(BitReader.unchecked(base + o[i], bitOffset: f.bitOffset, width: width))
+                typed[i &* stride] = convert(BitReader.unchecked(base + o.offset(i), bitOffset: f.bitOffset, width: width))
             }
         }
     }
 
     @inline(__always)
-    private func signedLoop<T>(_ f: NumericField, _ base: UnsafeRawPointer, _ offsets: UnsafeBufferPointer<Int>,
-                               _ out: UnsafeMutableRawPointer, _ start: Int, _ stride: Int, _ convert: (Int64) -> T) {
+    private func signedLoop<T, A: PacketAddresses>(_ f: NumericField, _ base: UnsafeRawPointer, _ offsets: A, _ count: Int,
+                                                   _ out: UnsafeMutableRawPointer, _ start: Int, _ stride: Int,
+                                                   _ convert: (Int64) -> T) {
         let unused = Int64(64 - f.width)
-        loop(f, base, offsets, out, start, stride) { bits in
+        loop(f, base, offsets, count, out, start, stride) { bits in
             convert(Int64(bitPattern: bits &<< UInt64(unused)) &>> unused)
         }
     }
@@ -153,4 +173,22 @@ struct FixedTableRunner {
             x[i] = UInt16(truncatingIfNeeded: fileIndex)
         }
     }
+}
+
+/// How the fixed-table loops find packet `i` of a block: its listed offset, or first + i x length.
+protocol PacketAddresses {
+    func offset(_ i: Int) -> Int
+}
+
+/// Offsets read from the block's offset list (one extra load per value).
+struct ListedOffsets: PacketAddresses {
+    let offsets: UnsafePointer<Int>
+    @inline(__always) func offset(_ i: Int) -> Int { offsets[i] }
+}
+
+/// Packets of one length lying back to back.
+struct EvenOffsets: PacketAddresses {
+    let first: Int
+    let length: Int
+    @inline(__always) func offset(_ i: Int) -> Int { first &+ i &* length }
 }

@@ -13,11 +13,16 @@ public struct DecodeOptions: Sendable, Hashable {
     public var labels: Bool
     /// Adds the primary header columns (`ccsds_*`), `file_offset` and `file_index`.
     public var headerColumns: Bool
+    /// Hands the mapped input pages of each decoded chunk back to the kernel (`MADV_DONTNEED`)
+    /// once decoded, so resident memory holds the columns rather than the input as well. Pages
+    /// read again later are faulted back in from the page cache; values never change.
+    public var releaseInputPages: Bool
 
-    public init(calibrated: Bool = false, labels: Bool = false, headerColumns: Bool = true) {
+    public init(calibrated: Bool = false, labels: Bool = false, headerColumns: Bool = true, releaseInputPages: Bool = false) {
         self.calibrated = calibrated
         self.labels = labels
         self.headerColumns = headerColumns
+        self.releaseInputPages = releaseInputPages
     }
 }
 

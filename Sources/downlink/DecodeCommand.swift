@@ -68,7 +68,8 @@ struct DecodeCommand: AsyncParsableCommand {
         } catch {
             throw DecodeFailure("cannot use definitions: \(error.description)")
         }
-        let options = DecodeOptions(calibrated: calibrated, labels: calibrated, headerColumns: !noHeaderColumns)
+        let options = DecodeOptions(calibrated: calibrated, labels: calibrated, headerColumns: !noHeaderColumns,
+                                    releaseInputPages: ProcessInfo.processInfo.environment["DOWNLINK_KEEP_INPUT_PAGES"] == nil)
         let decoder = try Decoder(definitions: set, options: options)
         for problem in decoder.compileProblems {
             FileHandle.standardError.write(Data("warning: container not decoded: \(problem)\n".utf8))
@@ -94,6 +95,7 @@ struct DecodeCommand: AsyncParsableCommand {
             let columnBytes = result.containers.reduce(0) { $0 + $1.dataset.variables.reduce(0) { $0 + $1.column.byteCount } }
             let line = "{\"bytes\":\(bytes),\"packets\":\(result.decodedPackets),\"scan_seconds\":\(scanSeconds),"
                 + "\"decode_seconds\":\(DecodeTiming.median(wall)),\"decode_cpu_seconds\":\(DecodeTiming.median(cpu)),"
+                + "\"decode_seconds_min\":\(wall.min()!),\"decode_cpu_seconds_min\":\(cpu.min()!),"
                 + "\"column_bytes\":\(columnBytes),\"peak_rss_bytes\":\(DecodeTiming.peakResidentBytes())}\n"
             FileHandle.standardError.write(Data(line.utf8))
         }
