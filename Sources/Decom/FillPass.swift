@@ -21,7 +21,8 @@ enum FillPass {
         let uniformLength = packets.minimumLength == packets.maximumLength ? packets.minimumLength : nil
         file.mapping.withBytes { mapping in
             packets.offsets.withUnsafeBufferPointer { allOffsets in
-                var gathered = [Int](repeating: 0, count: Decoder.blockPackets)
+                let blockPackets = Decoder.blockPackets(length: packets.maximumLength)
+                var gathered = [Int](repeating: 0, count: blockPackets)
                 for (p, count) in dispatch.counts.sorted(by: { $0.key < $1.key }) where count > 0 {
                     guard let sink = sinks[p], var record = firstRecords[p] else { continue }
                     let plan = plans[p]
@@ -51,7 +52,7 @@ enum FillPass {
                     if dispatch.staticPlan == p {
                         var start = chunk.range.lowerBound
                         while start < chunk.range.upperBound {
-                            let end = min(chunk.range.upperBound, start + Decoder.blockPackets)
+                            let end = min(chunk.range.upperBound, start + blockPackets)
                             runBlock(UnsafeBufferPointer(rebasing: allOffsets[start..<end]))
                             start = end
                         }
@@ -60,7 +61,7 @@ enum FillPass {
                         for (k, i) in chunk.range.enumerated() where assignment[k] == Int32(p) {
                             gathered[n] = allOffsets[i]
                             n += 1
-                            if n == Decoder.blockPackets {
+                            if n == blockPackets {
                                 gathered.withUnsafeBufferPointer { runBlock(UnsafeBufferPointer(rebasing: $0[0..<n])) }
                                 n = 0
                             }
