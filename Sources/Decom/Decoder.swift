@@ -139,7 +139,7 @@ public struct Decoder: Sendable {
             var dataset = Dataset(attributes: ["container": .text([plan.containerName])])
             for (c, column) in columns.enumerated() {
                 if !headerColumns, c < HeaderField.allCases.count + 2 { continue }
-                try? dataset.add(plan.columns[c].name, column)
+                try? dataset.add(plan.columns[c].name, column, attributes: attributes(of: plan.columns[c]))
             }
             for (name, column) in extra { try? dataset.add(name, column) }
             containers.append(DecodedContainer(name: plan.containerName, apid: plan.apid, plan: plan, dataset: dataset,
@@ -169,6 +169,17 @@ public struct Decoder: Sendable {
         undecoded.sort { ($0.apid, $0.reason.description) < ($1.apid, $1.reason.description) }
         return DecodeResult(containers: containers, undecoded: undecoded, findings: findings, findingsOmitted: omitted,
                             decodedPackets: totals.reduce(0, +))
+    }
+
+    /// A parameter column's description and units from the definition (none for other columns).
+    private func attributes(of column: OutputColumn) -> Attributes {
+        guard let p = column.parameter else { return [:] }
+        let parameter = definitions.parameters[p.index]
+        var a = Attributes()
+        if let d = parameter.shortDescription ?? parameter.longDescription, !d.isEmpty { a["description"] = .text([d]) }
+        let units = parameter.units.isEmpty ? definitions.type(of: p).units : parameter.units
+        if !units.isEmpty { a["units"] = .text([units.joined(separator: " ")]) }
+        return a
     }
 
     /// Allocates a plan's columns for `records` packets, settling packet-sized shapes.

@@ -121,12 +121,13 @@ import Testing
         let result = try await decode(paths: [first, second], definitions: set)
         let hk = try #require(result.container(named: "HK"))
         #expect(integers(hk, "H16") == [1, 3, 5])
+        #expect(hk.dataset["H16"]?.attributes["units"] == nil)
         #expect(integers(hk, "H16B") == [2, 4, 6])
         #expect(integers(hk, "file_index") == [0, 0, 1])
         #expect(integers(hk, "file_offset") == [0, 10, 0])
     }
 
-    @Test("Many packets split into parallel chunks land in file order")
+    @Test("Many packets split into parallel chunks land in file order (input pages released as chunks finish)")
     func chunksKeepOrder() async throws {
         let set = try load(Self.definitions)
         let n = Decoder.chunkPackets * 2 + 17
@@ -141,7 +142,7 @@ import Testing
                 bytes += packet(apid: 301, sequence: UInt16(i & 0x3FFF), payload: [UInt8(v >> 8), UInt8(v & 0xFF), 0, 1])
             }
         }
-        let result = try await decode(bytes, definitions: set)
+        let result = try await decode(bytes, definitions: set, options: DecodeOptions(releaseInputPages: true))
         let a = try #require(result.container(named: "SciA"))
         let hk = try #require(result.container(named: "HK"))
         #expect(integers(a, "A16") == (0..<n).filter { $0 % 3 == 0 }.map { Int64(UInt16(truncatingIfNeeded: $0)) })
