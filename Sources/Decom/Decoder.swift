@@ -25,12 +25,13 @@ public struct Decoder: Sendable {
     public static let maxFindings = 10_000
     /// Packets per parallel chunk.
     public static let chunkPackets = 1 << 16
-    /// Bytes of packets per fixed-table block: the block stays in the first-level cache while
-    /// every extractor runs over it.
-    static let blockBytes = 16 << 10
+    /// Bytes of packets per fixed-table block: the block stays in cache while every extractor
+    /// runs over it.
+    static let blockBytes = 32 << 10
 
-    /// Packets per fixed-table block for packets of up to `length` bytes (64 to 4096).
-    static func blockPackets(length: Int) -> Int { min(4096, max(64, blockBytes / max(1, length))) }
+    /// Packets per fixed-table block for packets of up to `length` bytes: at least 1024 (per-block
+    /// set-up, paid once per extractor, stays negligible for wide packets), at most 4096.
+    static func blockPackets(length: Int) -> Int { min(4096, max(1024, blockBytes / max(1, length))) }
 
     public init(definitions: DefinitionSet, options: DecodeOptions = DecodeOptions()) throws(DecomError) {
         var plans: [DecodePlan] = []

@@ -25,6 +25,7 @@ enum FillPass {
                 var gathered = [Int](repeating: 0, count: blockPackets)
                 for (p, count) in dispatch.counts.sorted(by: { $0.key < $1.key }) where count > 0 {
                     guard let sink = sinks[p], var record = firstRecords[p] else { continue }
+                    sink.populate(records: record..<(record + count))
                     let plan = plans[p]
                     let fixed = FixedTableRunner(plan: plan, sink: sink)
                     let interpreter = DynamicInterpreter(plan: plan, sink: sink)
