@@ -13,6 +13,19 @@ import Dataset
 struct FixedTableRunner {
     let plan: DecodePlan
     let sink: ColumnSink
+    /// The numeric extractors with their loop kind and column address settled once (per chunk),
+    /// so a block pays one switch on a byte per extractor.
+    private let resolved: [ResolvedField]
+
+    init(plan: DecodePlan, sink: ColumnSink) {
+        self.plan = plan
+        self.sink = sink
+        resolved = plan.numericFields.map { f in
+            ResolvedField(field: f, need: (f.bitOffset >> 3) + BitReader.loadSpan(bitOffset: f.bitOffset, width: f.width),
+                          kind: LoopKind(sink.elementTypes[f.column], f.scheme), out: sink.bases[f.column],
+                          stride: sink.elementsPerRecord[f.column])
+        }
+    }
 
     /// `uniformLength`: the length of every packet of the APID when they all have the same one; a
     /// block of such packets lying back to back is addressed by multiplication instead of its offsets.
@@ -20,14 +33,15 @@ struct FixedTableRunner {
              fileIndex: Int, headerColumns: Bool, uniformLength: Int? = nil) {
         guard let base = mapping.baseAddress, let firstOffset = offsets.first, let lastOffset = offsets.last else { return }
         let contiguous = uniformLength.map { lastOffset - firstOffset == (offsets.count - 1) * $0 } ?? false
-        for field in plan.numericFields {
-            let need = (field.bitOffset >> 3) + BitReader.loadSpan(bitOffset: field.bitOffset, width: field.width)
+        for r in resolved {
+            let field = r.field
+            let need = r.need
             if lastOffset + need <= mapping.count {
                 if contiguous, let length = uniformLength {
-                    runField(field, base: base, EvenOffsets(first: firstOffset, length: length), count: offsets.count,
+                    runField(r, base: base, EvenOffsets(first: firstOffset, length: length), count: offsets.count,
                              firstRecord: firstRecord)
                 } else {
-                    runField(field, base: base, ListedOffsets(offsets: offsets.baseAddress!), count: offsets.count,
+                    runField(r, base: base, ListedOffsets(offsets: offsets.baseAddress!), count: offsets.count,
                              firstRecord: firstRecord)
                 }
             } else {
@@ -71,23 +85,25 @@ struct FixedTableRunner {
     }
 
     /// One extractor over the block, dispatched once to a loop specialised for its column type.
-    private func runField<A: PacketAddresses>(_ f: NumericField, base: UnsafeRawPointer, _ offsets: A, count: Int,
+    @inline(__always)
+    private func runField<A: PacketAddresses>(_ r: ResolvedField, base: UnsafeRawPointer, _ offsets: A, count: Int,
                                               firstRecord: Int) {
-        let out = sink.bases[f.column]
-        let stride = sink.elementsPerRecord[f.column]
-        let start = firstRecord * stride + f.element
-        switch (sink.elementTypes[f.column], f.scheme) {
-        case (.uint8, .unsigned): loop(f, base, offsets, count, out, start, stride) { UInt8(truncatingIfNeeded: $0) }
-        case (.uint16, .unsigned): loop(f, base, offsets, count, out, start, stride) { UInt16(truncatingIfNeeded: $0) }
-        case (.uint32, .unsigned): loop(f, base, offsets, count, out, start, stride) { UInt32(truncatingIfNeeded: $0) }
-        case (.uint64, .unsigned): loop(f, base, offsets, count, out, start, stride) { $0 }
-        case (.int8, .twosComplement): signedLoop(f, base, offsets, count, out, start, stride) { Int8(truncatingIfNeeded: $0) }
-        case (.int16, .twosComplement): signedLoop(f, base, offsets, count, out, start, stride) { Int16(truncatingIfNeeded: $0) }
-        case (.int32, .twosComplement): signedLoop(f, base, offsets, count, out, start, stride) { Int32(truncatingIfNeeded: $0) }
-        case (.int64, .twosComplement): signedLoop(f, base, offsets, count, out, start, stride) { $0 }
-        case (.float32, .float): loop(f, base, offsets, count, out, start, stride) { Float(bitPattern: UInt32(truncatingIfNeeded: $0)) }
-        case (.float64, .float): loop(f, base, offsets, count, out, start, stride) { Double(bitPattern: $0) }
-        default:
+        let f = r.field
+        let out = r.out
+        let stride = r.stride
+        let start = firstRecord &* stride &+ f.element
+        switch r.kind {
+        case .u8: loop(f, base, offsets, count, out, start, stride) { UInt8(truncatingIfNeeded: $0) }
+        case .u16: loop(f, base, offsets, count, out, start, stride) { UInt16(truncatingIfNeeded: $0) }
+        case .u32: loop(f, base, offsets, count, out, start, stride) { UInt32(truncatingIfNeeded: $0) }
+        case .u64: loop(f, base, offsets, count, out, start, stride) { $0 }
+        case .i8: signedLoop(f, base, offsets, count, out, start, stride) { Int8(truncatingIfNeeded: $0) }
+        case .i16: signedLoop(f, base, offsets, count, out, start, stride) { Int16(truncatingIfNeeded: $0) }
+        case .i32: signedLoop(f, base, offsets, count, out, start, stride) { Int32(truncatingIfNeeded: $0) }
+        case .i64: signedLoop(f, base, offsets, count, out, start, stride) { $0 }
+        case .f32: loop(f, base, offsets, count, out, start, stride) { Float(bitPattern: UInt32(truncatingIfNeeded: $0)) }
+        case .f64: loop(f, base, offsets, count, out, start, stride) { Double(bitPattern: $0) }
+        case .general:
             // Ones' complement, sign-magnitude, BCD: the general store (still no allocation).
             let width = f.width, scheme = f.scheme, column = f.column
             for i in 0..<count {
@@ -191,4 +207,37 @@ struct EvenOffsets: PacketAddresses {
     let first: Int
     let length: Int
     @inline(__always) func offset(_ i: Int) -> Int { first &+ i &* length }
+}
+
+/// Which specialised loop an extractor runs: its column type under the common schemes, or the
+/// general store.
+enum LoopKind: UInt8 {
+    case u8, u16, u32, u64, i8, i16, i32, i64, f32, f64, general
+
+    init(_ type: ElementType, _ scheme: NumericScheme) {
+        switch (type, scheme) {
+        case (.uint8, .unsigned): self = .u8
+        case (.uint16, .unsigned): self = .u16
+        case (.uint32, .unsigned): self = .u32
+        case (.uint64, .unsigned): self = .u64
+        case (.int8, .twosComplement): self = .i8
+        case (.int16, .twosComplement): self = .i16
+        case (.int32, .twosComplement): self = .i32
+        case (.int64, .twosComplement): self = .i64
+        case (.float32, .float): self = .f32
+        case (.float64, .float): self = .f64
+        default: self = .general
+        }
+    }
+}
+
+/// An extractor with everything its block loop needs precomputed.
+struct ResolvedField {
+    var field: NumericField
+    /// Bytes from the packet start the word load may touch.
+    var need: Int
+    var kind: LoopKind
+    var out: UnsafeMutableRawPointer
+    /// Elements per record of the column.
+    var stride: Int
 }
