@@ -210,4 +210,28 @@ import Testing
         #expect(integers(c, "N") == [0, 2])
         #expect(integers(c, "AFTER") == [77, 0])
     }
+
+    @Test("Random packets of every length from 1 to 300 bytes: each is decoded or reported, none crashes or is lost")
+    func randomPacketsNeverCrash() async throws {
+        let set = try load(Self.definitions)
+        var random = TestRandom(state: 2024)
+        var bytes: [UInt8] = []
+        var total = 0
+        for round in 0..<4 {
+            for length in 1...300 {
+                var payload = random.bytes(length)
+                // Small counts now and then, so that some packets decode whole.
+                if round % 2 == 0, payload.count > 29 { payload[28] = payload[28] & 3; payload[29] = payload[29] & 3 }
+                bytes += packet(apid: 400, sequence: UInt16(total & 0x3FFF), payload: payload)
+                total += 1
+            }
+        }
+        let result = try await decode(bytes, definitions: set)
+        #expect(result.decodedPackets + result.undecodedPackets == total)
+        #expect(result.decodedPackets > 0)
+        let short = result.undecoded.first { $0.reason == .shorterThanContainer("DYN") }
+        #expect(short != nil)
+        #expect(result.findings.allSatisfy { $0.apid == 400 && $0.container == "DYN" })
+        #expect(!result.findings.isEmpty)
+    }
 }
