@@ -55,11 +55,14 @@ public struct TextExport {
                 }
             }
             emit(header.joined(separator: ",") + "\n")
+            let sizes = variables.map { v in c.dataset[v.name + ".bits"]?.column }
             for r in 0..<c.records {
                 var row: [String] = []
-                for v in variables {
+                for (k, v) in variables.enumerated() {
                     let n = v.column.elementsPerRecord
-                    for i in 0..<n { row.append(Self.csvField(Self.text(v.column, r * n + i) ?? "")) }
+                    for i in 0..<n {
+                        row.append(Self.csvField(Self.text(v.column, r * n + i, sizeInBits: sizes[k].map { Self.bits($0, r * n + i) }) ?? ""))
+                    }
                 }
                 emit(row.joined(separator: ",") + "\n")
             }
@@ -83,12 +86,13 @@ public struct TextExport {
                 emit("\n\(Self.jsonString(v.name)):[")
                 let n = v.column.elementsPerRecord
                 let nested = !(n == 1 && v.column.shape.isEmpty)
+                let size = c.dataset[v.name + ".bits"]?.column
                 for r in 0..<c.records {
                     if r > 0 { emit(",") }
                     if nested { emit("[") }
                     for i in 0..<n {
                         if i > 0 { emit(",") }
-                        emit(Self.jsonValue(v.column, r * n + i))
+                        emit(Self.jsonValue(v.column, r * n + i, sizeInBits: size.map { Self.bits($0, r * n + i) }))
                     }
                     if nested { emit("]") }
                 }
@@ -111,9 +115,14 @@ public struct TextExport {
         emit("],\n\"findings_omitted\":\(result.findingsOmitted)}\n")
     }
 
-    static func jsonValue(_ column: Column, _ index: Int) -> String {
+    /// Element `index` of a `uint32` bit-size column.
+    static func bits(_ column: Column, _ index: Int) -> Int {
+        column.withUnsafeBytes { Int($0.load(fromByteOffset: index * 4, as: UInt32.self)) }
+    }
+
+    static func jsonValue(_ column: Column, _ index: Int, sizeInBits: Int? = nil) -> String {
         switch column.elementType {
-        case .string, .binary: return jsonString(text(column, index) ?? "")
+        case .string, .binary: return jsonString(text(column, index, sizeInBits: sizeInBits) ?? "")
         case .float32, .float64:
             let t = text(column, index) ?? ""
             return t.isEmpty || t == "inf" || t == "-inf" ? "null" : t
@@ -144,8 +153,9 @@ public struct TextExport {
 
     // MARK: - Values
 
-    /// Element `index` of a column as text (`nil` for NaN).
-    public static func text(_ column: Column, _ index: Int) -> String? {
+    /// Element `index` of a column as text (`nil` for NaN). Binary values of variable size are
+    /// cut to `sizeInBits` (from their `NAME.bits` column) when given.
+    public static func text(_ column: Column, _ index: Int, sizeInBits: Int? = nil) -> String? {
         column.withUnsafeBytes { raw -> String? in
             switch column.elementType {
             case .uint8: return String(raw.load(fromByteOffset: index, as: UInt8.self))
@@ -165,7 +175,8 @@ public struct TextExport {
             case .binary(let w):
                 let digits = Array("0123456789abcdef")
                 var s = ""
-                for b in raw[(index * w)..<((index + 1) * w)] { s.append(digits[Int(b >> 4)]); s.append(digits[Int(b & 15)]) }
+                let n = sizeInBits.map { min(w, ($0 + 7) / 8) } ?? w
+                for b in raw[(index * w)..<(index * w + n)] { s.append(digits[Int(b >> 4)]); s.append(digits[Int(b & 15)]) }
                 return s
             case .string(let w):
                 var bytes = Array(raw[(index * w)..<((index + 1) * w)])
