@@ -111,7 +111,7 @@ public struct Decoder: Sendable {
                 sinks.append(nil)
                 continue
             }
-            var columns = try allocate(plan, records: totals[p], longestPacket: longest[p])
+            var columns = try Self.allocate(plan, records: totals[p], longestPacket: longest[p], headerColumns: options.headerColumns)
             sinks.append(ColumnSink(columns: &columns))
             columnsByPlan.append(columns)
         }
@@ -184,7 +184,7 @@ public struct Decoder: Sendable {
     }
 
     /// Allocates a plan's columns for `records` packets, settling packet-sized shapes.
-    private func allocate(_ plan: DecodePlan, records: Int, longestPacket: Int) throws(DecomError) -> [Column] {
+    static func allocate(_ plan: DecodePlan, records: Int, longestPacket: Int, headerColumns: Bool) throws(DecomError) -> [Column] {
         var columns: [Column] = []
         for (c, spec) in plan.columns.enumerated() {
             var type = spec.elementType
@@ -196,7 +196,7 @@ public struct Decoder: Sendable {
             case .countFromLongestPacket(let bits, let inner):
                 shape = [max(1, longestPacket * 8 / max(1, bits))] + inner
             }
-            let n = (c < HeaderField.allCases.count + 2 && !options.headerColumns) ? 0 : records
+            let n = (c < HeaderField.allCases.count + 2 && !headerColumns) ? 0 : records
             do {
                 columns.append(try Column.make(type: type, records: n, shape: shape))
             } catch {

@@ -88,12 +88,13 @@ enum DispatchPass {
         }
 
         var assignment = [Int32](repeating: -1, count: chunk.range.count)
+        let scratch = dispatch.tree.prefixPlans.isEmpty ? nil : DispatchScratch()
         file.mapping.withBytes { bytes in
             for (k, i) in chunk.range.enumerated() {
                 let offset = packets.offsets[i]
-                var reader = PacketReader(
-                    packet: UnsafeRawBufferPointer(rebasing: bytes[offset..<(offset + Int(packets.lengths[i]))]), slots: nil)
-                switch dispatch.tree.dispatch(&reader) {
+                let packet = UnsafeRawBufferPointer(rebasing: bytes[offset..<(offset + Int(packets.lengths[i]))])
+                var reader = PacketReader(packet: packet, slots: nil)
+                switch dispatch.tree.dispatch(&reader, packet: packet, scratch: scratch) {
                 case .plan(let p): assign(p, i, k, &assignment)
                 case .noContainer: undecoded(.unknownAPID, at: i)
                 case .noInheritor(let c): undecoded(.noMatchingContainer(c), at: i)

@@ -49,10 +49,17 @@ struct PlanCompiler {
     /// Tried in the fixed table: expanded elements beyond this go to the interpreter instead.
     static let maxFixedElements = 1 << 16
 
-    init(set: DefinitionSet, resolved: ResolvedContainer) {
+    init(set: DefinitionSet, resolved: ResolvedContainer, extraReferences: Set<Int> = []) {
         self.set = set
         self.resolved = resolved
         self.layout = TypeLayout(set: set)
+        self.referenced = extraReferences
+    }
+
+    /// `criteria` compiled against the values this container's entries leave (after `compile`):
+    /// fields at fixed positions are re-read from the packet, the others come from interpreter slots.
+    func conditionAfterEntries(_ criteria: MatchCriteria, at location: SourceLocation) throws(DecomError) -> CompiledCondition {
+        try condition(criteria, at: location)
     }
 
     mutating func compile() throws(DecomError) -> DecodePlan {

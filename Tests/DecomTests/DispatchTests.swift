@@ -149,4 +149,66 @@ import Testing
         #expect(integers(hk, "H16") == (0..<n).filter { $0 % 3 != 0 }.map { Int64(UInt16(truncatingIfNeeded: $0)) })
         #expect(result.undecodedPackets == 0)
     }
+
+    @Test("A restriction on a field after a variable-size one is decided by interpreting the entries before it")
+    func restrictionAfterVariableField() async throws {
+        let xml = xtce(
+            types: """
+            <xtce:IntegerParameterType name="U8" signed="false"><xtce:IntegerDataEncoding sizeInBits="8"/></xtce:IntegerParameterType>
+            <xtce:IntegerParameterType name="U16" signed="false"><xtce:IntegerDataEncoding sizeInBits="16"/></xtce:IntegerParameterType>
+            <xtce:BinaryParameterType name="BLOB_T"><xtce:BinaryDataEncoding><xtce:SizeInBits><xtce:DynamicValue>
+              <xtce:ParameterInstanceRef parameterRef="N" useCalibratedValue="false"/><xtce:LinearAdjustment slope="8"/>
+            </xtce:DynamicValue></xtce:SizeInBits></xtce:BinaryDataEncoding></xtce:BinaryParameterType>
+            """,
+            parameters: """
+            <xtce:Parameter name="N" parameterTypeRef="U8"/>
+            <xtce:Parameter name="BLOB" parameterTypeRef="BLOB_T"/>
+            <xtce:Parameter name="KIND" parameterTypeRef="U8"/>
+            <xtce:Parameter name="A" parameterTypeRef="U16"/>
+            <xtce:Parameter name="B" parameterTypeRef="U8"/>
+            """,
+            containers: """
+            <xtce:SequenceContainer name="Var" abstract="true">
+              <xtce:BaseContainer containerRef="Header">
+                <xtce:RestrictionCriteria><xtce:Comparison parameterRef="PKT_APID" value="500" useCalibratedValue="false"/></xtce:RestrictionCriteria>
+              </xtce:BaseContainer>
+              <xtce:EntryList>
+                <xtce:ParameterRefEntry parameterRef="N"/><xtce:ParameterRefEntry parameterRef="BLOB"/><xtce:ParameterRefEntry parameterRef="KIND"/>
+              </xtce:EntryList>
+            </xtce:SequenceContainer>
+            <xtce:SequenceContainer name="VarA">
+              <xtce:BaseContainer containerRef="Var">
+                <xtce:RestrictionCriteria><xtce:Comparison parameterRef="KIND" value="1" useCalibratedValue="false"/></xtce:RestrictionCriteria>
+              </xtce:BaseContainer>
+              <xtce:EntryList><xtce:ParameterRefEntry parameterRef="A"/></xtce:EntryList>
+            </xtce:SequenceContainer>
+            <xtce:SequenceContainer name="VarB">
+              <xtce:BaseContainer containerRef="Var">
+                <xtce:RestrictionCriteria><xtce:Comparison parameterRef="KIND" value="2" useCalibratedValue="false"/></xtce:RestrictionCriteria>
+              </xtce:BaseContainer>
+              <xtce:EntryList><xtce:ParameterRefEntry parameterRef="B"/></xtce:EntryList>
+            </xtce:SequenceContainer>
+            """)
+        let set = try load(xml)
+        let decoder = try Decoder(definitions: set)
+        #expect(decoder.compileProblems.isEmpty, "\(decoder.compileProblems)")
+        let packets: [[UInt8]] = [
+            packet(apid: 500, sequence: 0, payload: [2, 0xAA, 0xBB, 1, 0x12, 0x34]),
+            packet(apid: 500, sequence: 1, payload: [0, 2, 7]),
+            packet(apid: 500, sequence: 2, payload: [3, 1, 1, 1, 9, 0]),
+            packet(apid: 500, sequence: 3, payload: [200, 1, 2]),
+            packet(apid: 500, sequence: 4, payload: [1, 0xCC, 2, 8]),
+        ]
+        let result = try await decode(packets.flatMap { $0 }, definitions: set)
+        let a = try #require(result.container(named: "VarA"))
+        #expect(integers(a, "A") == [0x1234])
+        #expect(integers(a, "KIND") == [1])
+        #expect(Array(element(a, "BLOB", 0).prefix(2)) == [0xAA, 0xBB])
+        let b = try #require(result.container(named: "VarB"))
+        #expect(integers(b, "B") == [7, 8])
+        #expect(integers(b, "N") == [0, 1])
+        let reasons = Set(result.undecoded.map(\.reason))
+        #expect(reasons == [.noMatchingContainer("Var"), .restrictionUnreadable("Var")])
+        #expect(result.undecodedPackets == 2)
+    }
 }
