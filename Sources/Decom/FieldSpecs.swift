@@ -88,6 +88,9 @@ public struct OutputColumn: Sendable, Hashable {
     public var shape: [Int]
     public var role: ColumnRole
     public var sizing: ColumnSizing
+    /// For parameter columns: the type of the values themselves (the element type of an array,
+    /// the member type of an aggregate), whose calibrators and labels apply.
+    public var valueType: ParameterTypeID?
 
     public var parameter: ParameterID? {
         if case .parameter(let p) = role { return p }

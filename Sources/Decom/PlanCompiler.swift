@@ -82,7 +82,7 @@ struct PlanCompiler {
     // MARK: - Columns
 
     private mutating func addColumn(_ name: String, _ type: ElementType, shape: [Int], role: ColumnRole,
-                                    sizing: ColumnSizing = .fixed) -> Int {
+                                    sizing: ColumnSizing = .fixed, valueType: ParameterTypeID? = nil) -> Int {
         var unique = name
         var n = 2
         while names.contains(unique) {
@@ -90,7 +90,8 @@ struct PlanCompiler {
             n += 1
         }
         names.insert(unique)
-        columns.append(OutputColumn(name: unique, elementType: type, shape: shape, role: role, sizing: sizing))
+        columns.append(OutputColumn(name: unique, elementType: type, shape: shape, role: role, sizing: sizing,
+                                    valueType: valueType))
         return columns.count - 1
     }
 
@@ -127,7 +128,8 @@ struct PlanCompiler {
                 sizing = .countFromLongestPacket(instanceBits: bits, innerShape: leaf.innerShape)
             }
         }
-        let c = addColumn(leaf.name, type, shape: outerShape + leaf.innerShape, role: .parameter(leaf.parameter), sizing: sizing)
+        let c = addColumn(leaf.name, type, shape: outerShape + leaf.innerShape, role: .parameter(leaf.parameter), sizing: sizing,
+                          valueType: leaf.type)
         columnsByName[leaf.name] = c
         if outerShape.isEmpty && leaf.innerShape.isEmpty && TypeLayout.numeric(leaf.encoding) != nil {
             scalarColumn[leaf.parameter.index] = c
@@ -440,10 +442,9 @@ struct PlanCompiler {
     private func compileCalibrations() throws(DecomError) -> [ColumnCalibration] {
         var out: [ColumnCalibration] = []
         for (index, column) in columns.enumerated() {
-            guard let p = column.parameter else { continue }
+            guard let p = column.parameter, let valueType = column.valueType else { continue }
             let param = set.parameters[p.index]
-            guard column.name == param.name || column.name.hasPrefix(param.name + "#") else { continue }
-            let type = set.parameterTypes[param.type.index]
+            let type = set.parameterTypes[valueType.index]
             var contexts: [ContextCalibrator] = []
             var defaultCalibrator: Calibrator?
             switch type.encoding {
@@ -471,10 +472,8 @@ struct PlanCompiler {
     private func compileLabels() -> [ColumnLabels] {
         var out: [ColumnLabels] = []
         for (index, column) in columns.enumerated() {
-            guard let p = column.parameter, column.elementType.isInteger else { continue }
-            let type = set.type(of: p)
-            guard column.name == set.parameters[p.index].name || column.name.hasPrefix(set.parameters[p.index].name + "#") else { continue }
-            switch type.kind {
+            guard column.parameter != nil, column.elementType.isInteger, let valueType = column.valueType else { continue }
+            switch set.parameterTypes[valueType.index].kind {
             case .enumerated(let entries):
                 out.append(ColumnLabels(column: index, entries: entries.map { ($0.value...max($0.value, $0.maxValue), $0.label) }))
             case .boolean(let one, let zero):

@@ -138,6 +138,34 @@ import Testing
         #expect(c.dataset["PAD.eng"] == nil)
     }
 
+    @Test("Array elements and aggregate members get their own type's calibration and labels")
+    func elementCalibrationAndLabels() async throws {
+        let xml = xtce(
+            types: """
+            <xtce:IntegerParameterType name="CAL8" signed="false"><xtce:IntegerDataEncoding sizeInBits="8">
+              <xtce:DefaultCalibrator><xtce:PolynomialCalibrator><xtce:Term coefficient="1" exponent="0"/><xtce:Term coefficient="2" exponent="1"/></xtce:PolynomialCalibrator></xtce:DefaultCalibrator>
+            </xtce:IntegerDataEncoding></xtce:IntegerParameterType>
+            <xtce:EnumeratedParameterType name="MODE_T"><xtce:IntegerDataEncoding sizeInBits="8"/>
+              <xtce:EnumerationList><xtce:Enumeration value="16" label="CAL"/></xtce:EnumerationList>
+            </xtce:EnumeratedParameterType>
+            <xtce:ArrayParameterType name="ARR_T" arrayTypeRef="CAL8"><xtce:DimensionList><xtce:Dimension>
+              <xtce:StartingIndex><xtce:FixedValue>0</xtce:FixedValue></xtce:StartingIndex><xtce:EndingIndex><xtce:FixedValue>2</xtce:FixedValue></xtce:EndingIndex>
+            </xtce:Dimension></xtce:DimensionList></xtce:ArrayParameterType>
+            <xtce:AggregateParameterType name="AGG_T"><xtce:MemberList>
+              <xtce:Member name="mode" typeRef="MODE_T"/><xtce:Member name="raw" typeRef="CAL8"/>
+            </xtce:MemberList></xtce:AggregateParameterType>
+            """,
+            parameters: "<xtce:Parameter name=\"ARR\" parameterTypeRef=\"ARR_T\"/><xtce:Parameter name=\"AGG\" parameterTypeRef=\"AGG_T\"/>",
+            containers: container("ELEMENTS", apid: 10, entries: "<xtce:ParameterRefEntry parameterRef=\"ARR\"/><xtce:ParameterRefEntry parameterRef=\"AGG\"/>"))
+        let result = try await decode(packet(apid: 10, payload: [1, 2, 3, 16, 5]), definitions: try load(xml),
+                                      options: DecodeOptions(calibrated: true, labels: true))
+        let c = try #require(result.container(named: "ELEMENTS"))
+        #expect(doubles(c, "ARR.eng") == [3, 5, 7])
+        #expect(c.dataset["ARR.eng"]?.column.shape == [3])
+        #expect(try c.dataset["AGG.mode.label"]?.column.strings() == ["CAL"])
+        #expect(doubles(c, "AGG.raw.eng") == [11])
+    }
+
     @Test("Polynomial terms are summed as x^n computed exactly in integers, as the reference decoder does")
     func polynomialSummation() {
         let f = CalibrationFunction(.polynomial(PolynomialCalibrator(coefficients: [0.1, 0, 1e-9, 0, 0, 0, 0, 3e-30])))
