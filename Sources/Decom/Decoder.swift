@@ -140,9 +140,15 @@ public struct Decoder: Sendable {
             var dataset = Dataset(attributes: ["container": .text([plan.containerName])])
             for (c, column) in columns.enumerated() {
                 if !headerColumns, c < HeaderField.allCases.count + 2 { continue }
-                try? dataset.add(plan.columns[c].name, column, attributes: attributes(of: plan.columns[c]))
+                try Self.add(plan.columns[c].name, column, attributes: attributes(of: plan.columns[c]), to: &dataset, plan: plan)
             }
-            for (name, column) in extra { try? dataset.add(name, column) }
+            for (name, column) in extra {
+                // A derived name a parameter already uses gets a suffix rather than being lost.
+                var unique = name
+                var n = 2
+                while dataset[unique] != nil { unique = "\(name)#\(n)"; n += 1 }
+                try Self.add(unique, column, attributes: [:], to: &dataset, plan: plan)
+            }
             containers.append(DecodedContainer(name: plan.containerName, apid: plan.apid, plan: plan, dataset: dataset,
                                                records: totals[p]))
         }
@@ -170,6 +176,13 @@ public struct Decoder: Sendable {
         undecoded.sort { ($0.apid, $0.reason.description) < ($1.apid, $1.reason.description) }
         return DecodeResult(containers: containers, undecoded: undecoded, findings: findings, findingsOmitted: omitted,
                             decodedPackets: totals.reduce(0, +))
+    }
+
+    private static func add(_ name: String, _ column: Column, attributes: Attributes, to dataset: inout Dataset,
+                            plan: DecodePlan) throws(DecomError) {
+        do { try dataset.add(name, column, attributes: attributes) } catch {
+            throw .datasetRejected(container: plan.containerName, column: name, reason: "\(error)")
+        }
     }
 
     /// A parameter column's description and units from the definition (none for other columns).

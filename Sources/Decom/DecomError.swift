@@ -11,6 +11,8 @@ public enum DecomError: Error, Sendable, CustomStringConvertible, Equatable {
     case invalidDefinition(String, at: SourceLocation)
     /// A column could not be allocated.
     case allocationFailed(container: String, column: String, reason: String)
+    /// The dataset refused a column (a name or shape conflict): never expected, never silent.
+    case datasetRejected(container: String, column: String, reason: String)
 
     public var description: String {
         switch self {
@@ -18,6 +20,8 @@ public enum DecomError: Error, Sendable, CustomStringConvertible, Equatable {
         case .invalidDefinition(let what, let at): return "\(at): \(what)"
         case .allocationFailed(let container, let column, let reason):
             return "cannot allocate column '\(column)' of container '\(container)': \(reason)"
+        case .datasetRejected(let container, let column, let reason):
+            return "column '\(column)' of container '\(container)' not accepted by its dataset: \(reason)"
         }
     }
 }
