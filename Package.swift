@@ -19,6 +19,7 @@ let package = Package(
         .library(name: "PacketDefinitions", targets: ["PacketDefinitions"]),
         .library(name: "Dataset", targets: ["Dataset"]),
         .library(name: "CDF", targets: ["CDF"]),
+        .library(name: "Decom", targets: ["Decom"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -27,6 +28,7 @@ let package = Package(
         .target(name: "SpacePackets", swiftSettings: hotPathSettings),
         .target(name: "PacketDefinitions"),
         .target(name: "Dataset"),
+        .target(name: "Decom", dependencies: ["SpacePackets", "PacketDefinitions", "Dataset"], swiftSettings: hotPathSettings),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .target(name: "CDF", dependencies: ["Dataset", "CZlib"], swiftSettings: hotPathSettings),
         // Benchmark driver for tools/cdf_benchmark.py (not part of the `downlink` command, no tests).
@@ -34,7 +36,7 @@ let package = Package(
         .executableTarget(
             name: "downlink",
             dependencies: [
-                "SpacePackets", "PacketDefinitions", "Dataset", "CDF",
+                "SpacePackets", "PacketDefinitions", "Dataset", "CDF", "Decom",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -43,6 +45,7 @@ let package = Package(
         // Runs the built `downlink` binary: exit codes, messages and outputs as users see them.
         .testTarget(name: "downlinkTests", dependencies: ["downlink", "SpacePackets"]),
         .testTarget(name: "DatasetTests", dependencies: ["Dataset"]),
+        .testTarget(name: "DecomTests", dependencies: ["Decom"]),
         .testTarget(name: "CDFTests", dependencies: ["CDF", "Dataset"]),
     ],
     swiftLanguageModes: [.v6]

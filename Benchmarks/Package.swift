@@ -20,6 +20,17 @@ let package = Package(
             path: "Benchmarks/PacketScan",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
+        .executableTarget(
+            name: "Decode",
+            dependencies: [
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "Decom", package: "Downlink"),
+                .product(name: "PacketDefinitions", package: "Downlink"),
+                .product(name: "SpacePackets", package: "Downlink"),
+            ],
+            path: "Benchmarks/Decode",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
     ],
     swiftLanguageModes: [.v6]
 )
