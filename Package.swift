@@ -29,6 +29,8 @@ let package = Package(
         .target(name: "Dataset"),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .target(name: "CDF", dependencies: ["Dataset", "CZlib"], swiftSettings: hotPathSettings),
+        // Benchmark driver for tools/cdf_benchmark.py (not part of the `downlink` command, no tests).
+        .executableTarget(name: "cdf-bench", dependencies: ["CDF", "Dataset"]),
         .executableTarget(
             name: "downlink",
             dependencies: [

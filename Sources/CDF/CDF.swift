@@ -1,1 +1,0 @@
-// CDF: see ARCHITECTURE.md

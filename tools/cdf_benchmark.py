@@ -1,0 +1,151 @@
+#!/usr/bin/env python3
+"""CDF write benchmark: Downlink's native writer (via the cdf-bench executable) against pycdfpp and
+cdflib on the same product, uncompressed and gzip levels 1 and 6, printed as ratios.
+
+Product: RECORDS records of int64 TT2000 epoch, 4 float32, 2 uint16 and uint8[32] (60 bytes per
+record; 10 M records = 600 MB), generated with the same formulas as Sources/cdf-bench/main.swift.
+Each write includes an fsync of the file (Downlink's writer syncs before its rename), timed as wall
+and CPU seconds. Downlink's files are checked against the numpy data with pycdfpp.
+
+Each case runs REPEAT times (default 3, `--repeat=N`) per writer, writers interleaved; the median
+wall and CPU times are reported (the first write of a run also pays for growing the page cache).
+
+Usage: cdf_benchmark.py CDF_BENCH_EXE WORKDIR [RECORDS] [--skip-cdflib-gzip6] [--repeat=N]
+"""
+import json, os, subprocess, sys, time
+import numpy as np
+
+exe, work = sys.argv[1], sys.argv[2]
+n = int(sys.argv[3]) if len(sys.argv) > 3 and not sys.argv[3].startswith('--') else 10_000_000
+skip_cdflib6 = '--skip-cdflib-gzip6' in sys.argv
+repeat = next((int(a.split('=')[1]) for a in sys.argv if a.startswith('--repeat=')), 3)
+os.makedirs(work, exist_ok=True)
+
+
+def generate(n):
+    i = np.arange(n, dtype=np.int64)
+    h = i.astype(np.uint64) * np.uint64(0x9E3779B97F4A7C15)
+    d = {'epoch': np.int64(788961669184000000) + i * np.int64(1_000_000)}
+    for k in range(4):
+        a = (((i * (k + 1)) % 65536) - 32768).astype(np.float32) * np.float32(0.25)
+        b = ((h >> np.uint64(40 + k * 4)) & np.uint64(0xF)).astype(np.float32) * np.float32(0.0625)
+        d[f'f{k}'] = (a + b).astype(np.float32)
+    d['u0'] = (i >> 3).astype(np.uint16)
+    d['u1'] = ((h >> np.uint64(48)) & np.uint64(0x0FFF)).astype(np.uint16)
+    b = np.empty((n, 32), dtype=np.uint8)
+    for j in range(32):
+        if j < 16:
+            b[:, j] = ((i >> 2) + j).astype(np.uint8)
+        else:
+            b[:, j] = (h >> np.uint64((j - 16) * 3)).astype(np.uint8)
+    d['b'] = b
+    return d
+
+
+def fsync(path):
+    fd = os.open(path, os.O_RDONLY)
+    os.fsync(fd)
+    os.close(fd)
+
+
+def timed(fn, path):
+    if os.path.exists(path):
+        os.remove(path)
+    c0, t0 = time.process_time(), time.perf_counter()
+    fn(path)
+    fsync(path)
+    return time.perf_counter() - t0, time.process_time() - c0
+
+
+def pycdfpp_write(data, level):
+    import pycdfpp
+    def go(path):
+        c = pycdfpp.CDF()
+        for name, v in data.items():
+            kw = {}
+            if level and name != 'epoch':
+                kw = dict(compression=pycdfpp.CompressionType.gzip_compression, compression_level=level)
+            if name == 'epoch':
+                # pycdfpp takes TT2000 only from datetime64 (a conversion); store the same int64 bytes
+                # as CDF_INT8 so that pycdfpp is timed on the bytes alone (in its favour).
+                c.add_variable(name, values=v, data_type=pycdfpp.DataType.CDF_INT8)
+            else:
+                c.add_variable(name, values=v, **kw)
+        pycdfpp.save(c, path)
+    return go
+
+
+def cdflib_write(data, level):
+    from cdflib.cdfwrite import CDF as W
+    def go(path):
+        w = W(path, cdf_spec={'Compressed': 0})
+        types = {'epoch': 33, 'f0': 21, 'f1': 21, 'f2': 21, 'f3': 21, 'u0': 12, 'u1': 12, 'b': 11}
+        for name, v in data.items():
+            comp = level if (level and name != 'epoch') else 0
+            w.write_var({'Variable': name, 'Data_Type': types[name], 'Num_Elements': 1, 'Rec_Vary': True,
+                         'Dim_Sizes': list(v.shape[1:]), 'Compress': comp}, var_data=v)
+        w.close()
+    return go
+
+
+def ours(level, path):
+    if os.path.exists(path):
+        os.remove(path)
+    r = subprocess.run([exe, str(n), str(level), path], capture_output=True, text=True)
+    if r.returncode != 0:
+        raise SystemExit(f"cdf-bench failed: {r.stderr}")
+    j = json.loads(r.stdout.strip().splitlines()[-1])
+    return j['wall'], j['cpu'], j
+
+
+def check_ours(path, data):
+    import pycdfpp
+    c = pycdfpp.load(path)
+    for name, v in data.items():
+        got = np.asarray(c[name].values)
+        if got.dtype.fields is not None:
+            got = got.view(np.int64)
+        assert got.shape == v.shape and got.tobytes() == v.tobytes(), f"{path}: {name} differs"
+
+
+data = generate(n)
+raw_mb = n * 60 / 1e6
+print(f"CDF write benchmark: {n} records, {raw_mb:.0f} MB raw, {os.cpu_count()} cores")
+print(f"{'case':10} {'writer':9} {'wall s':>8} {'cpu s':>8} {'MB/s':>8} {'MB/cpu-s':>9} {'file MB':>8}")
+rows = {}
+for label, level in [('none', 0), ('gzip-1', 1), ('gzip-6', 6)]:
+    samples = {'downlink': [], 'pycdfpp': [], 'cdflib': []}
+    sizes = {}
+    for _ in range(repeat):
+        p_ours = os.path.join(work, f'ours-{label}.cdf')
+        w, c, j = ours(level, p_ours)
+        samples['downlink'].append((w, c))
+        sizes['downlink'] = os.path.getsize(p_ours)
+        if 'checked' not in sizes:
+            check_ours(p_ours, data)
+            sizes['checked'] = True
+        os.remove(p_ours)
+        p = os.path.join(work, f'pycdfpp-{label}.cdf')
+        samples['pycdfpp'].append(timed(pycdfpp_write(data, level), p))
+        sizes['pycdfpp'] = os.path.getsize(p)
+        os.remove(p)
+        if not (skip_cdflib6 and level == 6):
+            p = os.path.join(work, f'cdflib-{label}.cdf')
+            samples['cdflib'].append(timed(cdflib_write(data, level), p))
+            sizes['cdflib'] = os.path.getsize(p)
+            os.remove(p)
+    for writer in ('downlink', 'pycdfpp', 'cdflib'):
+        if samples[writer]:
+            w = float(np.median([x[0] for x in samples[writer]]))
+            c = float(np.median([x[1] for x in samples[writer]]))
+            rows[(label, writer)] = (w, c, sizes[writer])
+            print(f"{label:10} {writer:9} {w:8.3f} {c:8.3f} {raw_mb / w:8.0f} {raw_mb / c:9.0f} {sizes[writer] / 1e6:8.1f}")
+    sys.stdout.flush()
+
+print("\nRatios (Downlink / peer; >1 means Downlink is faster):")
+for label in ('none', 'gzip-1', 'gzip-6'):
+    ow, oc, _ = rows[(label, 'downlink')]
+    for peer in ('pycdfpp', 'cdflib'):
+        if (label, peer) in rows:
+            pw, pc, _ = rows[(label, peer)]
+            print(f"  {label:7} vs {peer:8}: wall {pw / ow:6.2f}x   per CPU-second {pc / oc:6.2f}x")
