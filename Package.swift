@@ -58,8 +58,11 @@ let package = Package(
         .testTarget(name: "downlinkTests", dependencies: ["downlink", "SpacePackets"]),
         .testTarget(name: "DatasetTests", dependencies: ["Dataset"]),
         .testTarget(name: "CDFTests", dependencies: ["CDF", "Dataset"]),
-        .testTarget(name: "FITSTests", dependencies: ["FITS", "Dataset", "CFITSIO"]),
-        .testTarget(name: "HDF5Tests", dependencies: ["HDF5", "Dataset", "CHDF5"]),
+        // Shared by FITSTests and HDF5Tests: sample datasets of every type, the expected-values manifest
+        // and the validator venv runner (tools/writer-validators-venv, tools/writer_validate.py).
+        .target(name: "WriterTestSupport", dependencies: ["Dataset"], path: "Tests/WriterTestSupport"),
+        .testTarget(name: "FITSTests", dependencies: ["FITS", "Dataset", "WriterTestSupport"]),
+        .testTarget(name: "HDF5Tests", dependencies: ["HDF5", "Dataset", "WriterTestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -14,7 +14,9 @@ struct FITSColumnKeywords {
     var comment: String?
     var rest: Attributes = [:]
 
-    init(_ variable: Variable) throws(FITSError) {
+    /// `nullKeywords: false` keeps FILLVAL as a keyword (tile-compressed tables: cfitsio would carry
+    /// TNULLn over to the compressed byte columns, where it does not fit).
+    init(_ variable: Variable, nullKeywords: Bool = true) throws(FITSError) {
         let type = variable.column.elementType
         for (name, value) in variable.attributes {
             let key = name.uppercased()
@@ -28,7 +30,7 @@ struct FITSColumnKeywords {
                 display = v[0]
                 continue
             }
-            if key == "FILLVAL", null == nil, value.count == 1, let n = Self.nullValue(value, type) {
+            if key == "FILLVAL", nullKeywords, null == nil, value.count == 1, let n = Self.nullValue(value, type) {
                 null = n
                 continue
             }

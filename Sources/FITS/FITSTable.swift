@@ -13,7 +13,7 @@ struct FITSTable {
     let keywords: [FITSColumnKeywords]
     let rowWidth: Int
 
-    init(name: String, variables: [(Int, Variable)], rows: Int) throws(FITSError) {
+    init(name: String, variables: [(Int, Variable)], rows: Int, nullKeywords: Bool = true) throws(FITSError) {
         guard FITSNames.isStandard(name) || name.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) else {
             throw .invalidName(name, reason: "EXTNAME is printable ASCII")
         }
@@ -30,7 +30,7 @@ struct FITSTable {
             c.offset = offset
             offset += c.bytesPerRow
             cols.append(c)
-            kws.append(try FITSColumnKeywords(v))
+            kws.append(try FITSColumnKeywords(v, nullKeywords: nullKeywords))
         }
         guard cols.count <= 999 else { throw .invalidOption("table \(name) would have \(cols.count) columns; FITS allows 999") }
         self.name = name

@@ -101,10 +101,11 @@ struct FITSPlan {
             }
         }
         if let first = varying.first {
-            tables.append(try FITSTable(name: options.tableName, variables: varying, rows: first.1.column.records))
+            tables.append(try FITSTable(name: options.tableName, variables: varying, rows: first.1.column.records,
+                                        nullKeywords: !options.compressTables))
         }
         if !constant.isEmpty {
-            tables.append(try FITSTable(name: options.supportTableName, variables: constant, rows: 1))
+            tables.append(try FITSTable(name: options.supportTableName, variables: constant, rows: 1, nullKeywords: !options.compressTables))
         }
     }
 }
