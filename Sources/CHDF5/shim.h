@@ -28,6 +28,9 @@ static inline hid_t dl_H5T_IEEE_F64LE(void) { return H5T_IEEE_F64LE; }
 static inline hid_t dl_H5T_NATIVE_INT64(void) { return H5T_NATIVE_INT64; }
 static inline hid_t dl_H5T_C_S1(void) { return H5T_C_S1; }
 
+/// The zstd filter's name: a string literal, so libhdf5 may keep the pointer for the process's life.
+static inline const char *dl_zstd_filter_name(void) { return "Zstandard (Downlink, libzstd)"; }
+
 /// The class record H5Zregister takes for a filter implemented by `f` (version H5Z_CLASS_T_VERS).
 static inline H5Z_class2_t dl_filter_class(H5Z_filter_t id, const char *name, H5Z_func_t f) {
     H5Z_class2_t c;

@@ -26,12 +26,13 @@ public struct WriterManifest {
 
     /// Adds an HDF5 file: `group` holds the product; `filters` are the expected filter ids per variable
     /// (e.g. [2, 1] for shuffle + deflate, [32015] for zstd), `chunked` whether datasets are chunked;
-    /// `scales` maps a variable to the dimension-scale dataset names expected per dimension.
+    /// `scales` maps a variable to the dimension-scale dataset name expected per dimension (nil: none,
+    /// e.g. for a variable that is itself a scale).
     public mutating func addHDF5(path: String, dataset: Dataset, group: String, filters: [Int], chunked: Bool,
-                                 scales: [String: [String]]) {
+                                 scales: [String: [String?]]) {
         let vars = dataset.variables.map { v -> [String: Any] in
             var e = Self.variable(v)
-            if let s = scales[v.name] { e["scales"] = s }
+            if let s = scales[v.name] { e["scales"] = s.map { $0 as Any? ?? NSNull() } }
             return e
         }
         files.append(["format": "hdf5", "path": path, "group": group, "filters": filters, "chunked": chunked,

@@ -1,0 +1,43 @@
+import CHDF5
+
+/// Process-wide libhdf5 setup, done once: opens the library, turns off its automatic printing of
+/// error stacks (errors are thrown as `HDF5Error` with the stack instead) and registers the zstd
+/// filter (id 32015) so that files using it can be written and read in this process.
+///
+/// Costs: one `H5open` and one `H5Zregister` per process.
+enum HDF5Library {
+    /// Set up on first use (Swift runs a static initialiser exactly once, thread-safely).
+    static let ready: Result<Void, HDF5Error> = {
+        guard H5open() >= 0 else { return .failure(.library(call: "H5open", stack: [])) }
+        H5Eset_auto2(dl_H5E_DEFAULT(), nil, nil)
+        return Result { () throws(HDF5Error) in try ZstdFilter.register() }
+    }()
+
+    static func setUp() throws(HDF5Error) { try ready.get() }
+
+    /// Throws `HDF5Error.library` with the current thread's error stack when `status` is negative.
+    @discardableResult
+    static func check<T: BinaryInteger>(_ status: T, _ call: @autoclosure () -> String) throws(HDF5Error) -> T {
+        guard status < 0 else { return status }
+        throw .library(call: call(), stack: errorStack())
+    }
+
+    /// The current thread's error stack as "function: description" lines, then cleared.
+    static func errorStack() -> [String] {
+        final class Lines { var items: [String] = [] }
+        let lines = Lines()
+        let walker: H5E_walk2_t = { _, desc, client in
+            guard let desc, let client else { return 0 }
+            let box = Unmanaged<Lines>.fromOpaque(client).takeUnretainedValue()
+            let function = desc.pointee.func_name.map { String(cString: $0) } ?? "?"
+            let text = desc.pointee.desc.map { String(cString: $0) } ?? ""
+            box.items.append("\(function): \(text)")
+            return 0
+        }
+        withExtendedLifetime(lines) {
+            _ = H5Ewalk2(dl_H5E_DEFAULT(), H5E_WALK_DOWNWARD, walker, Unmanaged.passUnretained(lines).toOpaque())
+        }
+        H5Eclear2(dl_H5E_DEFAULT())
+        return lines.items
+    }
+}
