@@ -48,16 +48,19 @@ final class LibDeflate: @unchecked Sendable {
         self.free = free
     }
 
-    /// One zlib stream of `input` at `level` (1-12).
-    func zlibCompress(_ input: UnsafeRawBufferPointer, level: Int) throws(HDF5Error) -> [UInt8] {
+    /// The most bytes a zlib stream of `n` input bytes can take at `level`.
+    func bound(_ n: Int, level: Int) -> Int {
+        // libdeflate's bound does not depend on the compressor's level when given a null compressor.
+        bound(nil, n)
+    }
+
+    /// Compresses `input` at `level` (1-12) into `output` (at least `bound` bytes); returns the size.
+    func zlibCompress(_ input: UnsafeRawBufferPointer, level: Int, into output: UnsafeMutableRawBufferPointer) throws(HDF5Error) -> Int {
         let c = try take(level)
         defer { give(c, level) }
-        let capacity = bound(c, input.count)
-        let out = [UInt8](unsafeUninitializedCapacity: capacity) { buf, n in
-            n = compress(c, input.baseAddress, input.count, buf.baseAddress, capacity)
-        }
-        guard !out.isEmpty || input.isEmpty else { throw .compression("libdeflate produced no output for \(input.count) bytes") }
-        return out
+        let n = compress(c, input.baseAddress, input.count, output.baseAddress, output.count)
+        guard n > 0 || input.isEmpty else { throw .compression("libdeflate produced no output for \(input.count) bytes") }
+        return n
     }
 
     private func take(_ level: Int) throws(HDF5Error) -> OpaquePointer {
