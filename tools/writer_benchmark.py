@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """FITS and HDF5 write benchmark: Downlink's writers (via the writer-bench executable) against
-astropy and fitsio (FITS binary table) and h5py (contiguous, gzip-1 + shuffle, zstd-3 through
+astropy and fitsio (FITS binary table; without checksums, and with CHECKSUM/DATASUM against astropy's
+checksum=True) and h5py (contiguous, gzip-1 + shuffle, zstd-3 through
 hdf5plugin, zstd-3 + shuffle), printed as ratios.
 
 Product: RECORDS records of int64 TT2000 epoch, 4 float32, 2 uint16 and uint8[32] (60 bytes per
@@ -56,14 +57,14 @@ def timed(fn, path):
     return time.perf_counter() - t0, time.process_time() - c0
 
 
-def astropy_write(data):
+def astropy_write(data, checksum=False):
     from astropy.io import fits
     def go(path):
         cols = [fits.Column(name='epoch', format='K', unit='ns', array=data['epoch'])]
         cols += [fits.Column(name=f'f{k}', format='E', array=data[f'f{k}']) for k in range(4)]
         cols += [fits.Column(name=f'u{k}', format='I', bzero=32768, array=data[f'u{k}']) for k in range(2)]
         cols += [fits.Column(name='b', format='32B', array=data['b'])]
-        fits.BinTableHDU.from_columns(cols, name='DATA').writeto(path)
+        fits.BinTableHDU.from_columns(cols, name='DATA').writeto(path, checksum=checksum)
     return go
 
 
@@ -128,7 +129,8 @@ print(f"FITS/HDF5 write benchmark: {n} records, {raw_mb:.0f} MB raw, {os.cpu_cou
 print(f"{'case':18} {'writer':9} {'wall s':>8} {'cpu s':>8} {'MB/s':>8} {'MB/cpu-s':>9} {'file MB':>8}")
 cases = []
 if only in (None, 'fits'):
-    cases += [('fits', 'fits', {'astropy': astropy_write(data), 'fitsio': fitsio_write(data)})]
+    cases += [('fits', 'fits', {'astropy': astropy_write(data), 'fitsio': fitsio_write(data)}),
+              ('fits-checksum', 'fits', {'astropy': astropy_write(data, checksum=True)})]
 if only in (None, 'hdf5'):
     cases += [(c, 'h5', {'h5py': h5py_write(data, c)}) for c in ('h5', 'h5-gzip1-shuffle', 'h5-zstd3', 'h5-zstd3-shuffle')]
 rows = {}

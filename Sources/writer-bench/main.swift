@@ -3,7 +3,7 @@
 // with the formulas the script uses, writes it once, and prints one JSON line with the wall and CPU
 // seconds of the write alone (the writers fsync before their rename).
 // Usage: writer-bench RECORDS CASE OUTPUT [THREADS]
-//   CASE: fits | fits-compressed | h5 | h5-gzip1-shuffle | h5-zstd3 | h5-zstd3-shuffle
+//   CASE: fits (no checksums) | fits-checksum | fits-compressed | h5 | h5-gzip1-shuffle | h5-zstd3 | h5-zstd3-shuffle
 import Dataset
 import FITS
 import Foundation
@@ -66,10 +66,11 @@ do {
     let t0 = DispatchTime.now()
     let bytes: Int
     switch kind {
-    case "fits", "fits-compressed":
+    case "fits", "fits-checksum", "fits-compressed":
         var o = FITSWriteOptions()
         o.maxConcurrency = threads
         o.compressTables = kind == "fits-compressed"
+        o.checksum = kind != "fits"
         bytes = try FITSWriter(options: o).write(ds, to: output).bytes
     case "h5", "h5-gzip1-shuffle", "h5-zstd3", "h5-zstd3-shuffle":
         var o = HDF5WriteOptions()
