@@ -61,6 +61,7 @@ let package = Package(
         // Shared by FITSTests and HDF5Tests: sample datasets of every type, the expected-values manifest
         // and the validator venv runner (tools/writer-validators-venv, tools/writer_validate.py).
         .target(name: "WriterTestSupport", dependencies: ["Dataset"], path: "Tests/WriterTestSupport"),
+        .testTarget(name: "ProductOutputTests", dependencies: ["ProductOutput"]),
         .testTarget(name: "FITSTests", dependencies: ["FITS", "Dataset", "WriterTestSupport"]),
         .testTarget(name: "HDF5Tests", dependencies: ["HDF5", "Dataset", "WriterTestSupport"]),
     ],
