@@ -128,6 +128,9 @@ def validate_fits(f):
         with fits.open(path) as raw:
             for hdu in raw:
                 check("CHECKSUM" in hdu.header and "DATASUM" in hdu.header, f"{name}: {hdu.name} has CHECKSUM/DATASUM")
+                if not f["compressed"]:
+                    check(hdu.verify_datasum() == 1, f"{name}: {hdu.name} DATASUM verifies (astropy)")
+                    check(hdu.verify_checksum() == 1, f"{name}: {hdu.name} CHECKSUM verifies (astropy)")
     primary = hdul[0].header
     for gname, a in f["globals"].items():
         if gname.upper() in ("HISTORY", "COMMENT"):

@@ -40,11 +40,27 @@ struct FITSTable {
         self.rowWidth = offset
     }
 
-    /// Creates the extension and its header, then writes every row.
-    func write(_ dataset: Dataset, to file: borrowing FITSFile, threads: Int, rowsPerBlock: Int,
+    /// Creates the extension and its header, then writes every row. With `checksum`, the data sum is
+    /// computed while rows are packed and cfitsio only sums the header (DATASUM, then `ffupck`).
+    func write(_ dataset: Dataset, to file: borrowing FITSFile, threads: Int, rowsPerBlock: Int, checksum: Bool,
                longStringsAnnounced: inout Bool) throws(FITSError) {
         try writeHeader(dataset, to: file, longStringsAnnounced: &longStringsAnnounced)
-        guard rows > 0, rowWidth > 0 else { return }
+        if checksum {
+            // Placeholders reserve the cards, so that filling them in later never moves the data.
+            try file.call("ffpkys(CHECKSUM)") { ffpkys($0, "CHECKSUM", "0000000000000000", "HDU checksum", &$1) }
+            try file.call("ffpkys(DATASUM)") { ffpkys($0, "DATASUM", "0", "data unit checksum", &$1) }
+        }
+        let sum = try writeRows(dataset, to: file, threads: threads, rowsPerBlock: rowsPerBlock, checksum: checksum)
+        if checksum {
+            try file.call("ffmkys(DATASUM)") { ffmkys($0, "DATASUM", String(sum.value), "data unit checksum", &$1) }
+            try file.call("ffupck(\(name))") { ffupck($0, &$1) }
+        }
+    }
+
+    private func writeRows(_ dataset: Dataset, to file: borrowing FITSFile, threads: Int, rowsPerBlock: Int,
+                           checksum: Bool) throws(FITSError) -> FITSChecksum {
+        var sum = FITSChecksum()
+        guard rows > 0, rowWidth > 0 else { return sum }
         let columnsData = columns.map { dataset.variables[$0.variableIndex].column }
         let blockRows = rowsPerBlock > 0 ? rowsPerBlock : max(1, (4 << 20) / rowWidth)
         let blocks = (rows + blockRows - 1) / blockRows
@@ -55,8 +71,13 @@ struct FITSTable {
                 let packer = RowPacker(columns: columns, sources: sources, rowWidth: rowWidth)
                 try ParallelBlocks.run(count: blocks, workers: threads, produce: { b in
                     let first = b * blockRows
-                    return packer.pack(first: first, count: min(blockRows, total - first))
-                }, consume: { b, bytes in
+                    let bytes = packer.pack(first: first, count: min(blockRows, total - first))
+                    var blockSum = FITSChecksum()
+                    if checksum { bytes.withUnsafeBytes { blockSum.add($0, at: first * packer.rowWidth) } }
+                    return (bytes, blockSum)
+                }, consume: { b, block in
+                    let (bytes, blockSum) = block
+                    sum.add(blockSum)
                     var status: Int32 = 0
                     bytes.withUnsafeBufferPointer { buf in
                         _ = ffptbb(fp, Int64(b * blockRows + 1), 1, Int64(buf.count), UnsafeMutablePointer(mutating: buf.baseAddress), &status)
@@ -69,6 +90,7 @@ struct FITSTable {
         } catch {
             throw .invalidOption("unexpected error \(error)")
         }
+        return sum
     }
 
     private func writeHeader(_ dataset: Dataset, to file: borrowing FITSFile, longStringsAnnounced: inout Bool) throws(FITSError) {

@@ -15,8 +15,8 @@ import ProductOutput
 ///
 /// The file is written to a temporary file in the destination folder, synced and renamed: never a
 /// partial product. Invalid input is found before any file is created.
-/// Costs: one pass over the data to byte-swap rows (parallel) plus cfitsio's write; with checksums,
-/// cfitsio reads each HDU back once. Memory: a few blocks of rows.
+/// Costs: one pass over the data to byte-swap rows and sum them for DATASUM (parallel) plus cfitsio's
+/// write; with checksums, images are read back once by cfitsio. Memory: a few blocks of rows.
 public struct FITSWriter: Sendable {
     public var options: FITSWriteOptions
 
@@ -57,8 +57,8 @@ public struct FITSWriter: Sendable {
         if checksum { try file.call("ffpcks(primary)") { ffpcks($0, &$1) } }
         let threads = options.maxConcurrency > 0 ? options.maxConcurrency : activeProcessors()
         for t in plan.tables {
-            try t.write(dataset, to: file, threads: threads, rowsPerBlock: options.rowsPerBlock, longStringsAnnounced: &announced)
-            if checksum { try file.call("ffpcks(\(t.name))") { ffpcks($0, &$1) } }
+            try t.write(dataset, to: file, threads: threads, rowsPerBlock: options.rowsPerBlock, checksum: checksum,
+                        longStringsAnnounced: &announced)
         }
         for image in plan.images {
             try image.write(dataset.variables[image.variableIndex], to: file, longStringsAnnounced: &announced)
