@@ -21,7 +21,10 @@ struct FITSHeader {
                 for l in lines { try checkText(l, keyword: name) }
                 continue
             }
-            for (k, _) in keywords(prefix + name, value) { _ = try FITSNames.keyword(for: k) }
+            for (k, _) in keywords(prefix + name, value) {
+                if prefix.isEmpty { try FITSNames.checkNotReserved(k) }
+                _ = try FITSNames.keyword(for: k)
+            }
             switch value {
             case .text(let lines): for l in lines { try checkText(l, keyword: name) }
             case .float32(let v): if v.contains(where: { !$0.isFinite }) { throw .unrepresentableValue(keyword: name, reason: "FITS keywords cannot hold NaN or infinity") }

@@ -13,6 +13,7 @@ struct FITSImage: Sendable {
     let axes: [Int]
 
     init(_ variable: Variable, index: Int) throws(FITSError) {
+        try FITSNames.checkColumnName(variable.name)     // EXTNAME: the same rules as a TTYPEn value
         let c = variable.column
         let dims = (c.isRecordVarying ? [c.records] : []) + c.shape
         guard dims.count == 2 || dims.count == 3 else {

@@ -17,6 +17,29 @@ enum FITSNames {
         }
     }
 
+    /// Keywords that give an HDU its structure or that the writer sets itself: an attribute of that
+    /// name would corrupt or contradict the header.
+    static let reserved: Set<String> = [
+        "SIMPLE", "BITPIX", "NAXIS", "EXTEND", "XTENSION", "PCOUNT", "GCOUNT", "TFIELDS", "THEAP", "END",
+        "EXTNAME", "BZERO", "BSCALE", "BUNIT", "BLANK", "CHECKSUM", "DATASUM", "LONGSTRN", "CONTINUE",
+        "TIMESYS", "MJDREFI", "MJDREFF", "TIMEUNIT", "ZIMAGE", "ZTABLE", "ZNAXIS", "ZBITPIX", "ZPCOUNT",
+        "ZTILELEN", "ZCMPTYPE", "ZTHEAP",
+    ]
+    /// Indexed keyword families (NAXISn, TTYPEn, ...).
+    static let reservedFamilies = ["NAXIS", "TTYPE", "TFORM", "TUNIT", "TDIM", "TDISP", "TNULL", "TZERO", "TSCAL",
+                                   "TBCOL", "ZFORM", "ZCTYP", "ZNAXIS", "ZTILE", "ZNAME", "ZVAL"]
+
+    /// Throws when `name` is a keyword the writer owns.
+    static func checkNotReserved(_ name: String) throws(FITSError) {
+        let upper = name.uppercased()
+        let family = reservedFamilies.first { f in
+            upper.hasPrefix(f) && upper.count > f.count && upper.dropFirst(f.count).allSatisfy(\.isNumber)
+        }
+        if reserved.contains(upper) || family != nil {
+            throw .invalidName(name, reason: "a FITS keyword the writer sets itself; rename the attribute")
+        }
+    }
+
     /// Whether `name` is a standard (non-HIERARCH) keyword name.
     static func isStandard(_ name: String) -> Bool {
         name.utf8.count <= 8 && !name.isEmpty

@@ -58,6 +58,24 @@ struct FITSErrorTests {
         try expectNoFiles(dir)
     }
 
+    @Test func structuralKeywordsCannotBeAttributes() throws {
+        let dir = try makeTemporaryDirectory("fits-reserved")
+        for name in ["NAXIS", "naxis2", "TTYPE1", "CHECKSUM", "EXTNAME"] {
+            var ds = Dataset(attributes: [name: .int32([1])])
+            try ds.add("x", Column([Int32(1)]))
+            #expect(performing: { try FITSWriter().write(ds, to: dir + "/r.fits") }, throws: { e in
+                guard case FITSError.invalidName(let n, _) = e else { return false }
+                return n == name
+            })
+        }
+        // Keywords that merely look alike are fine.
+        var ok = Dataset(attributes: ["NAXISX": .int32([1]), "TTYPE": .string("a")])
+        try ok.add("x", Column([Int32(1)]))
+        try FITSWriter().write(ok, to: dir + "/ok.fits")
+        try FileManager.default.removeItem(atPath: dir + "/ok.fits")
+        try expectNoFiles(dir)
+    }
+
     @Test func tooLongKeywordNameIsRejected() throws {
         let dir = try makeTemporaryDirectory("fits-long-key")
         var ds = Dataset(attributes: [String(repeating: "k", count: 75): .int32([1])])
