@@ -1,8 +1,8 @@
 import CHDF5
 
-/// Process-wide libhdf5 setup, done once: opens the library, turns off its automatic printing of
-/// error stacks (errors are thrown as `HDF5Error` with the stack instead) and registers the zstd
-/// filter (id 32015) so that files using it can be written and read in this process.
+/// Process-wide libhdf5 setup, done once: opens the library and registers the zstd filter (id 32015)
+/// so that files using it can be written and read in this process; per thread, turns off libhdf5's
+/// automatic printing of error stacks (errors are thrown as `HDF5Error` with the stack instead).
 ///
 /// Costs: one `H5open` and one `H5Zregister` per process.
 enum HDF5Library {
@@ -13,7 +13,12 @@ enum HDF5Library {
         return Result { () throws(HDF5Error) in try ZstdFilter.register() }
     }()
 
-    static func setUp() throws(HDF5Error) { try ready.get() }
+    /// Sets the library up once, and turns off automatic error printing for the calling thread
+    /// (a thread-safe libhdf5 keeps that setting per thread). Call before any other libhdf5 call.
+    static func setUp() throws(HDF5Error) {
+        try ready.get()
+        H5Eset_auto2(dl_H5E_DEFAULT(), nil, nil)
+    }
 
     /// Throws `HDF5Error.library` with the current thread's error stack when `status` is negative.
     @discardableResult

@@ -80,6 +80,30 @@ import WriterTestSupport
         try validate(manifest, "scales")
     }
 
+    /// libhdf5 serialises its calls behind one lock; concurrent products (each compressing on its own
+    /// threads) must still come out right.
+    @Test(.enabled(if: WriterValidators.enabled)) func concurrentCompressedWrites() async throws {
+        let dir = try makeTemporaryDirectory("h5-concurrent")
+        var manifest = WriterManifest(directory: dir)
+        let ds = try SampleDatasets.everyType(records: 1500)
+        var options = HDF5WriteOptions()
+        options.compression = .deflate(level: 3)
+        options.chunkRecords = 128
+        options.group = "product"
+        let writer = HDF5Writer(options: options)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for i in 0..<3 {
+                group.addTask { try await writer.write(ds, to: dir + "/c\(i).h5") }
+            }
+            try await group.waitForAll()
+        }
+        for i in 0..<3 {
+            manifest.addHDF5(path: dir + "/c\(i).h5", dataset: ds, group: "product", filters: [2, 1], chunked: true,
+                             scales: Self.everyTypeScales)
+        }
+        try validate(manifest, "concurrent")
+    }
+
     @Test(.enabled(if: WriterValidators.enabled)) func emptyProduct() throws {
         let dir = try makeTemporaryDirectory("h5-empty")
         var manifest = WriterManifest(directory: dir)
