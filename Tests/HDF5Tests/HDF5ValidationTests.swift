@@ -11,7 +11,8 @@ import WriterTestSupport
     /// The dimension scales `SampleDatasets.everyType` must get (see `DimensionScalePlan`).
     static let everyTypeScales: [String: [String?]] = {
         var s: [String: [String?]] = [:]
-        for v in ["i8", "u8", "i16", "u16", "i32", "u32", "i64", "u64", "f32", "f64", "label"] { s[v] = ["epoch"] }
+        for v in ["i8", "u8", "i16", "u16", "i32", "u32", "i64", "u64", "f32", "f64", "label", "crc"] { s[v] = ["epoch"] }
+        s["tags"] = ["epoch", "tag"]
         s["epoch"] = [nil]
         s["vec3"] = ["epoch", "component"]
         s["matrix"] = ["epoch", "row", "column"]

@@ -5,7 +5,8 @@ import Dataset
 /// of every kind. Values are deterministic functions of the record number.
 public enum SampleDatasets {
     /// Every numeric type at its limits (and NaN, infinities, -0, subnormals for floats), TT2000 times,
-    /// text, bytes, vectors and matrices per record, plus a support variable.
+    /// text (scalars and arrays), bytes (scalars and arrays), vectors and matrices per record, plus a
+    /// support variable.
     public static func everyType(records n: Int) throws -> Dataset {
         var ds = Dataset(attributes: [
             "Project": .string("Downlink test"),
@@ -53,6 +54,9 @@ public enum SampleDatasets {
                    dimensions: ["row", "column"])
         try ds.add("raw", Column(blobs: (0..<(n * 2)).map { i in (0..<4).map { UInt8(truncatingIfNeeded: i &* 31 &+ $0) } },
                                  width: 4, shape: [2]), dimensions: ["pair"])
+        try ds.add("tags", Column(strings: (0..<(n * 2)).map { ["alpha", "b", "", "gamma!"][$0 % 4] }, width: 6, shape: [2]),
+                   dimensions: ["tag"])
+        try ds.add("crc", Column(blobs: (0..<n).map { i in (0..<4).map { UInt8(truncatingIfNeeded: i >> (8 * $0)) } }, width: 4))
         try ds.add("energy", Column([Float](arrayLiteral: 1, 2.5, 10, 100, 1000), shape: [5], recordVarying: false),
                    dimensions: ["energy_bin"], attributes: ["UNITS": .string("eV")])
         return ds
