@@ -14,8 +14,8 @@ struct FITSTable {
     let rowWidth: Int
 
     init(name: String, variables: [(Int, Variable)], rows: Int, nullKeywords: Bool = true) throws(FITSError) {
-        guard FITSNames.isStandard(name) || name.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) else {
-            throw .invalidName(name, reason: "EXTNAME is printable ASCII")
+        guard !name.isEmpty, name.utf8.count <= 68, name.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) else {
+            throw .invalidName(name, reason: "EXTNAME is 1-68 printable ASCII characters")
         }
         var seen = Set<String>()
         var cols: [FITSColumn] = []

@@ -107,6 +107,10 @@ struct FITSPlan {
         if !constant.isEmpty {
             tables.append(try FITSTable(name: options.supportTableName, variables: constant, rows: 1, nullKeywords: !options.compressTables))
         }
+        var extnames = Set<String>()
+        for name in tables.map(\.name) + images.map(\.name) where !extnames.insert(name.uppercased()).inserted {
+            throw .invalidOption("two HDUs would be named '\(name)' (EXTNAME is case-insensitive); rename the variable or the table")
+        }
     }
 }
 

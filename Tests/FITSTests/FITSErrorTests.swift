@@ -99,6 +99,16 @@ struct FITSErrorTests {
             guard case FITSError.unsupportedElementType(let v, _, _) = e else { return false }
             return v == "text"
         }
+        var clash = Dataset()
+        try clash.add("x", Column([Float(1), 2, 3]))
+        try clash.add("Data", Column((0..<6).map { Float($0) }, shape: [2]))
+        options.images = ["Data"]          // the image's EXTNAME would equal the table's ("DATA")
+        #expect {
+            try FITSWriter(options: options).write(clash, to: dir + "/d.fits")
+        } throws: { e in
+            guard case FITSError.invalidOption(let r) = e else { return false }
+            return r.contains("EXTNAME")
+        }
         options.images = ["missing"]
         #expect(throws: FITSError.self) { try FITSWriter(options: options).write(ds, to: dir + "/c.fits") }
         try expectNoFiles(dir)
