@@ -18,6 +18,7 @@ import WriterTestSupport
         s["matrix"] = ["epoch", "row", "column"]
         s["raw"] = ["epoch", "pair"]
         s["energy"] = ["energy_bin"]
+        s["scale_factor"] = []
         return s
     }()
 

@@ -59,6 +59,7 @@ public enum SampleDatasets {
         try ds.add("crc", Column(blobs: (0..<n).map { i in (0..<4).map { UInt8(truncatingIfNeeded: i >> (8 * $0)) } }, width: 4))
         try ds.add("energy", Column([Float](arrayLiteral: 1, 2.5, 10, 100, 1000), shape: [5], recordVarying: false),
                    dimensions: ["energy_bin"], attributes: ["UNITS": .string("eV")])
+        try ds.add("scale_factor", Column([Double(0.125)], recordVarying: false), attributes: ["UNITS": .string("1")])
         return ds
     }
 
