@@ -62,8 +62,9 @@ let package = Package(
         // and the validator venv runner (tools/writer-validators-venv, tools/writer_validate.py).
         .target(name: "WriterTestSupport", dependencies: ["Dataset"], path: "Tests/WriterTestSupport"),
         .testTarget(name: "ProductOutputTests", dependencies: ["ProductOutput"]),
-        .testTarget(name: "FITSTests", dependencies: ["FITS", "Dataset", "WriterTestSupport"]),
-        .testTarget(name: "HDF5Tests", dependencies: ["HDF5", "Dataset", "WriterTestSupport"]),
+        // Both run the built writer-bench for failures that need their own process (a file-size limit).
+        .testTarget(name: "FITSTests", dependencies: ["FITS", "Dataset", "WriterTestSupport", "writer-bench"]),
+        .testTarget(name: "HDF5Tests", dependencies: ["HDF5", "Dataset", "WriterTestSupport", "writer-bench"]),
     ],
     swiftLanguageModes: [.v6]
 )

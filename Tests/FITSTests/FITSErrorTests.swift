@@ -146,3 +146,15 @@ struct FITSErrorTests {
         }
     }
 }
+
+/// A write that fails half-way (the file-size limit is hit) reports cfitsio's error and leaves no file.
+struct FITSWriteFailureTests {
+    @Test func fileSizeLimitMidWriteLeavesNothing() throws {
+        let dir = try makeTemporaryDirectory("fits-efbig")
+        let r = try #require(WriteFailure.run(kind: "fits-checksum", records: 200_000, path: dir + "/big.fits", limitKiB: 2000),
+                             "writer-bench not built")
+        #expect(r.status == 1, "stdout: \(r.stdout) stderr: \(r.stderr)")
+        #expect(r.stderr.contains("FITS:") && r.stderr.contains("cfitsio status"), "\(r.stderr)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir).isEmpty)
+    }
+}

@@ -103,3 +103,16 @@ struct HDF5ErrorTests {
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir).sorted() == ["async.h5", "sync.h5"])
     }
 }
+
+/// A write that fails half-way (the file-size limit is hit) reports libhdf5's error stack and leaves
+/// no file, contiguous and compressed alike.
+struct HDF5WriteFailureTests {
+    @Test(arguments: ["h5", "h5-zstd3-shuffle"]) func fileSizeLimitMidWriteLeavesNothing(kind: String) throws {
+        let dir = try makeTemporaryDirectory("h5-efbig")
+        let r = try #require(WriteFailure.run(kind: kind, records: 400_000, path: dir + "/big.h5", limitKiB: 2000),
+                             "writer-bench not built")
+        #expect(r.status == 1, "stdout: \(r.stdout) stderr: \(r.stderr)")
+        #expect(r.stderr.contains("HDF5:") && r.stderr.contains("failed"), "\(r.stderr)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir).isEmpty)
+    }
+}
