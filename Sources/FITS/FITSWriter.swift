@@ -57,10 +57,12 @@ public struct FITSWriter: Sendable {
         if checksum { try file.call("ffpcks(primary)") { ffpcks($0, &$1) } }
         let threads = options.maxConcurrency > 0 ? options.maxConcurrency : activeProcessors()
         for t in plan.tables {
+            announced = false      // LONGSTRN belongs in every HDU that uses CONTINUE cards
             try t.write(dataset, to: file, threads: threads, rowsPerBlock: options.rowsPerBlock, checksum: checksum,
                         longStringsAnnounced: &announced)
         }
         for image in plan.images {
+            announced = false
             try image.write(dataset.variables[image.variableIndex], to: file, longStringsAnnounced: &announced)
             if checksum { try file.call("ffpcks(\(image.name))") { ffpcks($0, &$1) } }
         }

@@ -46,7 +46,8 @@ public enum SampleDatasets {
         try ds.add("f32", Column((0..<n).map { specials32[$0 % specials32.count] * ($0 % 2 == 0 ? 1 : Float($0)) }),
                    attributes: ["UNITS": .string("nT"), "FORMAT": .string("E12.5"), "FILLVAL": .float32([-1e31])])
         try ds.add("f64", Column((0..<n).map { specials64[$0 % specials64.count] + ($0 % 3 == 0 ? 0 : Double($0) / 7) }),
-                   attributes: ["long attribute name for a HIERARCH card": .string("yes")])
+                   attributes: ["long attribute name for a HIERARCH card": .string("yes"),
+                                "VAR_NOTES": .string(String(repeating: "Notes long enough for CONTINUE cards. ", count: 5))])
         try ds.add("label", Column(strings: (0..<n).map { "rec \($0 % 1000)" }, width: 12))
         try ds.add("vec3", Column((0..<(n * 3)).map { Float($0) * 0.25 - 7 }, shape: [3]), dimensions: ["component"],
                    attributes: ["UNITS": .string("km/s")])
