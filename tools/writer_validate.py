@@ -182,7 +182,8 @@ def validate_fits(f):
             tdim = "(" + ",".join(str(x) for x in axes) + ")"
             check(hdr.get(f"TDIM{idx}", "").replace(" ", "") == tdim, f"{name}: TDIM{idx} = {hdr.get(f'TDIM{idx}')}, {tdim} expected")
         if v["type"] == "tt2000":
-            check(hdr.get("TIMESYS") == "TT" and hdr.get("MJDREFI") == 51544 and hdr.get("MJDREFF") == 0.5,
+            check(hdr.get("TIMESYS") == "TT" and hdr.get("MJDREF") == 51544.5 and hdr.get("MJDREFI") == 51544
+                  and hdr.get("MJDREFF") == 0.5 and hdr.get("TIMEUNIT") == "s",
                   f"{name}: time keywords for {v['name']}")
             check(hdr.get(f"TUNIT{idx}") == "ns", f"{name}: TUNIT of {v['name']}")
         for aname, a in v["attributes"].items():
