@@ -43,7 +43,8 @@ struct FITSColumn: Sendable {
         case .uint64: code = "W"
         case .float32: code = "E"
         case .float64: code = "D"
-        case .string, .binary: code = type == .string(width: type.byteWidth) ? "A" : "B"
+        case .string: code = "A"
+        case .binary: code = "B"
         }
         switch type {
         case .string(let w), .binary(let w):
