@@ -168,8 +168,13 @@ def validate_fits(f):
             fcol = fcol[0]
         if v["type"].startswith("V"):
             fcol = np.asarray(fcol).reshape(exp.shape)
-        ok, why = same_bits(fcol, exp)
-        check(ok, f"{name}: {v['name']} (fitsio): {why}")
+        if exp.size == 0 and v["shape"] and 0 in v["shape"]:
+            # fitsio hands back one placeholder value per row for a 0-repeat column (TFORMn = 0X,
+            # checked below); there are no values to compare.
+            check(len(fcol) == len(exp), f"{name}: {v['name']} (fitsio): {len(fcol)} rows")
+        else:
+            ok, why = same_bits(fcol, exp)
+            check(ok, f"{name}: {v['name']} (fitsio): {why}")
         hdr = hdu.header
         idx = [hdr[f"TTYPE{i}"] for i in range(1, hdr["TFIELDS"] + 1)].index(v["name"]) + 1
         # TFORMn repeat count and TDIMn (FITS order: fastest axis first; text and bytes add their width).

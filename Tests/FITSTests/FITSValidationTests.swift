@@ -75,4 +75,13 @@ import WriterTestSupport
         manifest.addFITS(path: dir + "/empty.fits", dataset: ds, tableName: "SCIENCE", supportTableName: "CONSTANTS")
         try validate(manifest, "empty")
     }
+
+    @Test(.enabled(if: WriterValidators.enabled)) func zeroLengthVectorsAndOneRecord() throws {
+        let dir = try makeTemporaryDirectory("fits-edge")
+        var manifest = WriterManifest(directory: dir)
+        let ds = try SampleDatasets.edgeShapes()
+        try FITSWriter().write(ds, to: dir + "/edge.fits")
+        manifest.addFITS(path: dir + "/edge.fits", dataset: ds)
+        try validate(manifest, "edge")
+    }
 }

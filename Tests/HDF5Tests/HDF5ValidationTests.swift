@@ -117,4 +117,16 @@ import WriterTestSupport
                          scales: Self.everyTypeScales)
         try validate(manifest, "empty")
     }
+
+    @Test(.enabled(if: WriterValidators.enabled)) func zeroLengthVectorsAndOneRecord() throws {
+        let dir = try makeTemporaryDirectory("h5-edge")
+        var manifest = WriterManifest(directory: dir)
+        let ds = try SampleDatasets.edgeShapes()
+        var options = HDF5WriteOptions()
+        options.compression = .zstd(level: 1)
+        try HDF5Writer(options: options).write(ds, to: dir + "/edge.h5")
+        manifest.addHDF5(path: dir + "/edge.h5", dataset: ds, group: "edge", filters: [2, 32015], chunked: true,
+                         scales: ["t": [nil], "nothing": ["t", "none"], "one": ["t", "three"]])
+        try validate(manifest, "edge")
+    }
 }

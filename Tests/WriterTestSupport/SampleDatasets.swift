@@ -77,4 +77,13 @@ public enum SampleDatasets {
         try ds.add("signed_bytes", Column((0..<(n * 2)).map { Int8(truncatingIfNeeded: $0 * 37) }, shape: [2]), dimensions: ["two"])
         return ds
     }
+
+    /// Shapes at the edges: one record, a per-record vector of length 0 and a uint64 vector.
+    public static func edgeShapes() throws -> Dataset {
+        var ds = Dataset(attributes: ["Logical_source": .string("edge")])
+        try ds.add("t", .tt2000([42]))
+        try ds.add("nothing", Column.make(type: .float32, records: 1, shape: [0]), dimensions: ["none"])
+        try ds.add("one", Column([UInt64(7), 8, 9], shape: [3]), dimensions: ["three"])
+        return ds
+    }
 }
