@@ -13,8 +13,8 @@ public enum HDF5Compression: Sendable, Equatable {
 /// Shuffles and compresses one chunk exactly as libhdf5's filter pipeline would, so that chunks
 /// compressed in parallel in Swift can be stored with `H5Dwrite_chunk`.
 ///
-/// Costs: one pass to shuffle into a reused per-thread buffer, one compression into a reused buffer,
-/// one copy of the compressed bytes out. A chunk that does not shrink is stored shuffled but uncompressed,
+/// Costs: one pass to shuffle into a reused per-thread buffer, one compression straight into the
+/// returned array (allocated at the compressor's bound). A chunk that does not shrink is stored shuffled but uncompressed,
 /// with the compressor's bit set in the chunk's filter mask (the filters are optional).
 struct ChunkCodec: Sendable {
     let compression: HDF5Compression
@@ -36,29 +36,42 @@ struct ChunkCodec: Sendable {
             Self.shuffle(chunk, elementSize: elementSize, into: buffer)
             input = UnsafeRawBufferPointer(buffer)
         }
-        if let n = try compress(input, in: w), n < chunk.count {
-            return (Array(UnsafeRawBufferPointer(rebasing: w.output[0..<n])), 0)
+        // Compress straight into the array that is handed to libhdf5 (no copy of the output).
+        var failure: HDF5Error?
+        let compressed = [UInt8](unsafeUninitializedCapacity: bound(input.count)) { buf, count in
+            do throws(HDF5Error) { count = try compress(input, into: UnsafeMutableRawBufferPointer(buf), w) } catch {
+                failure = error
+                count = 0
+            }
         }
+        if let failure { throw failure }
+        if compressed.count < chunk.count { return (compressed, 0) }
         return (Array(input), UInt32(1) << compressorIndex)
     }
 
-    /// Compresses into the workspace's output buffer; returns the compressed size (nil: no compressor).
-    private func compress(_ input: UnsafeRawBufferPointer, in w: CodecWorkspace) throws(HDF5Error) -> Int? {
+    /// The most bytes the compressor can produce for `n` input bytes.
+    private func bound(_ n: Int) -> Int {
+        switch compression {
+        case .none: 0
+        case .deflate(let level): LibDeflate.shared?.bound(n, level: level) ?? Int(compressBound(uLong(n)))
+        case .zstd: ZSTD_compressBound(n)
+        }
+    }
+
+    /// Compresses `input` into `out` (at least `bound` bytes); returns the compressed size (0: no compressor).
+    private func compress(_ input: UnsafeRawBufferPointer, into out: UnsafeMutableRawBufferPointer,
+                          _ w: CodecWorkspace) throws(HDF5Error) -> Int {
         switch compression {
         case .none:
-            return nil
+            return 0
         case .deflate(let level):
-            if let lib = LibDeflate.shared {
-                return try lib.zlibCompress(input, level: level, into: w.outputBuffer(lib.bound(input.count, level: level)))
-            }
-            var bound = compressBound(uLong(input.count))
-            let out = w.outputBuffer(Int(bound))
-            let rc = compress2(out.baseAddress!.assumingMemoryBound(to: Bytef.self), &bound,
+            if let lib = LibDeflate.shared { return try lib.zlibCompress(input, level: level, into: out) }
+            var size = uLong(out.count)
+            let rc = compress2(out.baseAddress!.assumingMemoryBound(to: Bytef.self), &size,
                                input.baseAddress?.assumingMemoryBound(to: Bytef.self), uLong(input.count), Int32(level))
             guard rc == Z_OK else { throw .compression("zlib compress2 returned \(rc)") }
-            return Int(bound)
+            return Int(size)
         case .zstd(let level):
-            let out = w.outputBuffer(ZSTD_compressBound(input.count))
             let r = ZSTD_compressCCtx(w.zstd, out.baseAddress, out.count, input.baseAddress, input.count, Int32(level))
             guard ZSTD_isError(r) == 0 else { throw .compression("zstd: \(String(cString: ZSTD_getErrorName(r)))") }
             return r

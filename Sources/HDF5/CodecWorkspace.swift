@@ -1,16 +1,15 @@
 import CZstd
 import Foundation
 
-/// Scratch state one compressing thread reuses from chunk to chunk: a zstd compression context and
-/// growable buffers for the shuffled bytes and the compressor's output. Reuse avoids re-initialising
-/// zstd's tables and faulting in fresh pages for every chunk.
+/// Scratch state one compressing thread reuses from chunk to chunk: a zstd compression context and a
+/// growable buffer for the shuffled bytes. Reuse avoids re-initialising zstd's tables and faulting in
+/// fresh pages for every chunk.
 ///
-/// Costs: a zstd context (~1-2 MB at low levels) and two buffers of about one chunk while pooled.
+/// Costs: a zstd context (~1-2 MB at low levels) and a buffer of about one chunk while pooled.
 /// Not Sendable on its own; `CodecWorkspacePool` hands each one to a single thread at a time.
 final class CodecWorkspace {
     let zstd: OpaquePointer
     private(set) var shuffled = UnsafeMutableRawBufferPointer(start: nil, count: 0)
-    private(set) var output = UnsafeMutableRawBufferPointer(start: nil, count: 0)
 
     init?() {
         guard let c = ZSTD_createCCtx() else { return nil }
@@ -23,16 +22,9 @@ final class CodecWorkspace {
         return UnsafeMutableRawBufferPointer(rebasing: shuffled[0..<n])
     }
 
-    /// An output buffer of at least `n` bytes.
-    func outputBuffer(_ n: Int) -> UnsafeMutableRawBufferPointer {
-        if output.count < n { output.deallocate(); output = .allocate(byteCount: n, alignment: 64) }
-        return UnsafeMutableRawBufferPointer(rebasing: output[0..<n])
-    }
-
     deinit {
         ZSTD_freeCCtx(zstd)
         shuffled.deallocate()
-        output.deallocate()
     }
 }
 
