@@ -20,6 +20,8 @@ let package = Package(
         .library(name: "Dataset", targets: ["Dataset"]),
         .library(name: "CDF", targets: ["CDF"]),
         .library(name: "Decom", targets: ["Decom"]),
+        .library(name: "FITS", targets: ["FITS"]),
+        .library(name: "HDF5", targets: ["HDF5"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -31,6 +33,18 @@ let package = Package(
         .target(name: "Decom", dependencies: ["SpacePackets", "PacketDefinitions", "Dataset"], swiftSettings: hotPathSettings),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .target(name: "CDF", dependencies: ["Dataset", "CZlib"], swiftSettings: hotPathSettings),
+        // Atomic destinations (temporary file + fsync + rename) and parallel block helpers shared by the
+        // FITS and HDF5 writers.
+        .target(name: "ProductOutput"),
+        .systemLibrary(name: "CFITSIO", pkgConfig: "cfitsio", providers: [.apt(["libcfitsio-dev"])]),
+        .target(name: "FITS", dependencies: ["Dataset", "CFITSIO", "ProductOutput"]),
+        // Debian's hdf5.pc (serial build) gives -I/usr/include/hdf5/serial and the serial library folder;
+        // the module map adds hdf5_hl (dimension scales).
+        .systemLibrary(name: "CHDF5", pkgConfig: "hdf5", providers: [.apt(["libhdf5-dev"])]),
+        .systemLibrary(name: "CZstd", pkgConfig: "libzstd", providers: [.apt(["libzstd-dev"])]),
+        .target(name: "HDF5", dependencies: ["Dataset", "CHDF5", "CZstd", "CZlib", "ProductOutput"]),
+        // Benchmark driver for tools/writer_benchmark.py (FITS and HDF5 writers; no tests).
+        .executableTarget(name: "writer-bench", dependencies: ["FITS", "HDF5", "Dataset"]),
         // Benchmark driver for tools/cdf_benchmark.py (not part of the `downlink` command, no tests).
         .executableTarget(name: "cdf-bench", dependencies: ["CDF", "Dataset"]),
         .executableTarget(
@@ -47,6 +61,13 @@ let package = Package(
         .testTarget(name: "DatasetTests", dependencies: ["Dataset"]),
         .testTarget(name: "DecomTests", dependencies: ["Decom"]),
         .testTarget(name: "CDFTests", dependencies: ["CDF", "Dataset"]),
+        // Shared by FITSTests and HDF5Tests: sample datasets of every type, the expected-values manifest
+        // and the validator venv runner (tools/writer-validators-venv, tools/writer_validate.py).
+        .target(name: "WriterTestSupport", dependencies: ["Dataset"], path: "Tests/WriterTestSupport"),
+        .testTarget(name: "ProductOutputTests", dependencies: ["ProductOutput"]),
+        // Both run the built writer-bench for failures that need their own process (a file-size limit).
+        .testTarget(name: "FITSTests", dependencies: ["FITS", "Dataset", "WriterTestSupport", "writer-bench"]),
+        .testTarget(name: "HDF5Tests", dependencies: ["HDF5", "Dataset", "WriterTestSupport", "writer-bench"]),
     ],
     swiftLanguageModes: [.v6]
 )
