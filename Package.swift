@@ -50,14 +50,14 @@ let package = Package(
         .executableTarget(
             name: "downlink",
             dependencies: [
-                "SpacePackets", "PacketDefinitions", "Dataset", "CDF", "Decom",
+                "SpacePackets", "PacketDefinitions", "Dataset", "CDF", "FITS", "HDF5", "Decom",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .testTarget(name: "SpacePacketsTests", dependencies: ["SpacePackets"]),
         .testTarget(name: "PacketDefinitionsTests", dependencies: ["PacketDefinitions"]),
         // Runs the built `downlink` binary: exit codes, messages and outputs as users see them.
-        .testTarget(name: "downlinkTests", dependencies: ["downlink", "SpacePackets"]),
+        .testTarget(name: "downlinkTests", dependencies: ["downlink", "SpacePackets", "PacketDefinitions", "Decom", "CDF", "Dataset"]),
         .testTarget(name: "DatasetTests", dependencies: ["Dataset"]),
         .testTarget(name: "DecomTests", dependencies: ["Decom"]),
         .testTarget(name: "CDFTests", dependencies: ["CDF", "Dataset"]),

@@ -7,14 +7,15 @@ import SpacePackets
 struct DecodeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "decode",
-        abstract: "Decode packets with XTCE or CSV definitions and print the values (CSV or JSON).",
+        abstract: "Decode packets with XTCE or CSV definitions: values as CSV or JSON, or product files (CDF, FITS, HDF5).",
         discussion: """
             One section (CSV) or object (JSON) per container: the primary header fields (ccsds_*), \
             file_offset and file_index, then one column per parameter (raw values). --calibrated adds \
             NAME.eng (engineering values) and NAME.label (enumeration and boolean labels). Packets not \
             decoded (unknown APIDs, no matching container, too short) are summarised on standard error \
             and listed in the JSON. Exit status: 0 when decoded, 1 when a file or the definitions cannot \
-            be read or understood, 3 with --strict when a packet could not be decoded.
+            be read or understood, 3 with --strict when a packet could not be decoded. With --format cdf, \
+            fits or hdf5, --output names a folder that receives one file per container, <container>.<ext>.
             """
     )
 
@@ -36,7 +37,7 @@ struct DecodeCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Where CSV definitions count bit_offset from: packet (the packet start) or after-header.")
     var csvOffsets: CSVOffsets = .packet
 
-    @Option(name: .long, help: "Output format: csv, json, or none (decode only, e.g. with --timing).")
+    @Option(name: .long, help: "Output format: csv, json, cdf, fits, hdf5, or none (decode only, e.g. with --timing).")
     var format: OutputFormat = .csv
 
     @Flag(name: .long, help: "Leave out the ccsds_*, file_offset and file_index columns.")
@@ -48,7 +49,7 @@ struct DecodeCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Decode this many times (timings: the median).")
     var `repeat` = 1
 
-    @Option(name: [.short, .long], help: "Write to this file instead of standard output.")
+    @Option(name: [.short, .long], help: "Write to this file instead of standard output (a folder for cdf, fits, hdf5).")
     var output: String?
 
     @Flag(name: .long, help: "Exit with status 3 when any packet could not be decoded.")
@@ -103,6 +104,12 @@ struct DecodeCommand: AsyncParsableCommand {
             if strict && (result.undecodedPackets > 0 || !result.findings.isEmpty) { throw ExitCode(3) }
             return
         }
+        if let product = ProductExport.Format(rawValue: format.rawValue) {
+            guard let output else { throw ValidationError("--format \(format.rawValue) needs --output FOLDER") }
+            for path in try ProductExport.write(result, as: product, into: output) { print(path) }
+            if strict && (result.undecodedPackets > 0 || !result.findings.isEmpty) { throw ExitCode(3) }
+            return
+        }
 
         let sink: FileHandle
         var temporary: String? = nil
@@ -144,7 +151,7 @@ struct DecodeFailure: Error, CustomStringConvertible {
     init(_ message: String) { description = message }
 }
 
-enum OutputFormat: String, ExpressibleByArgument { case csv, json, none }
+enum OutputFormat: String, ExpressibleByArgument { case csv, json, cdf, fits, hdf5, none }
 enum CSVOffsets: String, ExpressibleByArgument {
     case packet
     case afterHeader = "after-header"
