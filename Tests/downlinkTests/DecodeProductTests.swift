@@ -73,3 +73,43 @@ extension CommandLineTests {
         return Result(status: process.terminationStatus, stdout: String(decoding: data, as: UTF8.self), stderr: "")
     }
 }
+
+/// The synthetic streams decoded with their own definitions (testdata/synth): times equal the
+/// generator's clock and calibrations apply the definitions' polynomials.
+@Suite struct SyntheticDecodeTests {
+    @Test func timesAndCalibrationsOfTheDemoStreams() async throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        var plan = SynthesisPlan.mixed(seed: 8, targetBytes: 300_000)
+        plan.startSeconds = 700_000_000
+        plan.cadence = 0.0625
+        let (bytes, truth) = try PacketSynthesizer.bytes(plan)
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("synth-\(UUID().uuidString).bin").path
+        try Data(bytes).write(to: URL(fileURLWithPath: path))
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let definitions = try XTCELoader.load(contentsOf: root.appendingPathComponent("testdata/synth/synthetic_packets.xml").path)
+        let decoder = try Decoder(definitions: definitions, options: DecodeOptions(calibrated: true, labels: true))
+        let result = try await decoder.decode(try await PacketScanner.scan(paths: [path]), apids: nil)
+        #expect(result.undecodedPackets == 0 && result.findings.isEmpty)
+        #expect(result.decodedPackets == truth.apids.reduce(0) { $0 + $1.packets })
+
+        // Every packet's time is start + k * cadence, and all k together are 0..<packets.
+        var ticks: [Int] = []
+        for container in result.containers {
+            let coarse = try container.dataset["SHCOARSE"]!.column.values(as: UInt32.self)
+            let fine = try container.dataset["SHFINE"]!.column.values(as: UInt16.self)
+            for (c, f) in zip(coarse, fine) {
+                #expect(f % 4096 == 0)
+                ticks.append((Int(c) - 700_000_000) * 16 + Int(f) / 4096)
+            }
+        }
+        #expect(ticks.sorted() == Array(0..<ticks.count))
+
+        let hk = try #require(result.container(named: "SYNTH_HK"))
+        let raw = try hk.dataset["TEMP_SENSOR"]!.column.values(as: UInt16.self)
+        let engineering = try hk.dataset["TEMP_SENSOR.eng"]!.column.values(as: Double.self)
+        #expect(raw.count == truth.apids.first { $0.apid == 1251 }!.packets)
+        for (r, e) in zip(raw, engineering) { #expect(abs(e - (-60.0 + 0.05 * Double(r))) < 1e-9) }
+        let voltage = try hk.dataset["BUS_VOLTAGE.eng"]!.column.values(as: Double.self)
+        #expect(voltage.allSatisfy { $0 >= 0 && $0 <= 65535 * 0.0005 })
+    }
+}
