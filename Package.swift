@@ -54,12 +54,14 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        .testTarget(name: "SpacePacketsTests", dependencies: ["SpacePackets"]),
+        // Where the reference data is, the peers' virtualenv, running tools: shared by the test targets.
+        .target(name: "ReferenceFixtures", path: "Tests/ReferenceFixtures"),
+        .testTarget(name: "SpacePacketsTests", dependencies: ["SpacePackets", "ReferenceFixtures"]),
         .testTarget(name: "PacketDefinitionsTests", dependencies: ["PacketDefinitions"]),
         // Runs the built `downlink` binary: exit codes, messages and outputs as users see them.
         .testTarget(name: "downlinkTests", dependencies: ["downlink", "SpacePackets", "PacketDefinitions", "Decom", "CDF", "Dataset"]),
         .testTarget(name: "DatasetTests", dependencies: ["Dataset"]),
-        .testTarget(name: "DecomTests", dependencies: ["Decom"]),
+        .testTarget(name: "DecomTests", dependencies: ["Decom", "ReferenceFixtures"]),
         .testTarget(name: "CDFTests", dependencies: ["CDF", "Dataset"]),
         // Shared by FITSTests and HDF5Tests: sample datasets of every type, the expected-values manifest
         // and the validator venv runner (tools/writer-validators-venv, tools/writer_validate.py).
