@@ -14,8 +14,8 @@ log() { echo "cdf-validators-venv: $*" >&2; }
 if [ ! -f /usr/share/java/jcdf.jar ] || ! command -v java >/dev/null 2>&1; then
     if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
         log "installing libjcdf-java default-jre-headless"
-        apt-get update -qq >&2
-        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libjcdf-java default-jre-headless >&2
+        apt-get -o DPkg::Lock::Timeout=600 update -qq >&2
+        DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -qq libjcdf-java default-jre-headless >&2
     else
         log "JCDF missing and apt-get unavailable (not root?)"; exit 1
     fi
