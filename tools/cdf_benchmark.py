@@ -11,7 +11,11 @@ of the uncompressed case. Downlink's files are checked against the numpy data wi
 Each case runs REPEAT times (default 3, `--repeat=N`) per writer, writers interleaved; the median
 wall and CPU times are reported (the first write of a run also pays for growing the page cache).
 
-Usage: cdf_benchmark.py CDF_BENCH_EXE WORKDIR [RECORDS] [--skip-cdflib-gzip6] [--repeat=N]
+`--baseline=EXE` also runs another cdf-bench build (e.g. the previous commit's) interleaved with the
+others as writer 'baseline', for before/after ratios measured under the same load. `--workers=N` sets
+CDF_BENCH_WORKERS (compression threads) for both Downlink writers.
+
+Usage: cdf_benchmark.py CDF_BENCH_EXE WORKDIR [RECORDS] [--skip-cdflib-gzip6] [--repeat=N] [--baseline=EXE] [--workers=N]
 """
 import json, os, subprocess, sys, time
 import numpy as np
@@ -20,6 +24,8 @@ exe, work = sys.argv[1], sys.argv[2]
 n = int(sys.argv[3]) if len(sys.argv) > 3 and not sys.argv[3].startswith('--') else 10_000_000
 skip_cdflib6 = '--skip-cdflib-gzip6' in sys.argv
 repeat = next((int(a.split('=')[1]) for a in sys.argv if a.startswith('--repeat=')), 3)
+baseline = next((a.split('=', 1)[1] for a in sys.argv if a.startswith('--baseline=')), None)
+workers = next((a.split('=', 1)[1] for a in sys.argv if a.startswith('--workers=')), None)
 os.makedirs(work, exist_ok=True)
 
 
@@ -98,10 +104,11 @@ def raw_io(data):
     return go
 
 
-def ours(level, path):
+def ours(level, path, binary=None):
     if os.path.exists(path):
         os.remove(path)
-    r = subprocess.run([exe, str(n), str(level), path], capture_output=True, text=True)
+    env = dict(os.environ, CDF_BENCH_WORKERS=workers) if workers else None
+    r = subprocess.run([binary or exe, str(n), str(level), path], capture_output=True, text=True, env=env)
     if r.returncode != 0:
         raise SystemExit(f"cdf-bench failed: {r.stderr}")
     j = json.loads(r.stdout.strip().splitlines()[-1])
@@ -124,7 +131,7 @@ print(f"CDF write benchmark: {n} records, {raw_mb:.0f} MB raw, {os.cpu_count()} 
 print(f"{'case':10} {'writer':9} {'wall s':>8} {'cpu s':>8} {'MB/s':>8} {'MB/cpu-s':>9} {'file MB':>8}")
 rows = {}
 for label, level in [('none', 0), ('gzip-1', 1), ('gzip-6', 6)]:
-    samples = {'downlink': [], 'pycdfpp': [], 'cdflib': [], 'raw-io': []}
+    samples = {'downlink': [], 'baseline': [], 'pycdfpp': [], 'cdflib': [], 'raw-io': []}
     sizes = {}
     for _ in range(repeat):
         p_ours = os.path.join(work, f'ours-{label}.cdf')
@@ -135,6 +142,12 @@ for label, level in [('none', 0), ('gzip-1', 1), ('gzip-6', 6)]:
             check_ours(p_ours, data)
             sizes['checked'] = True
         os.remove(p_ours)
+        if baseline:
+            p_base = os.path.join(work, f'baseline-{label}.cdf')
+            w, c, j = ours(level, p_base, baseline)
+            samples['baseline'].append((w, c))
+            sizes['baseline'] = os.path.getsize(p_base)
+            os.remove(p_base)
         if level == 0:
             p = os.path.join(work, 'raw-io.bin')
             samples['raw-io'].append(timed(raw_io(data), p))
@@ -149,7 +162,7 @@ for label, level in [('none', 0), ('gzip-1', 1), ('gzip-6', 6)]:
             samples['cdflib'].append(timed(cdflib_write(data, level), p))
             sizes['cdflib'] = os.path.getsize(p)
             os.remove(p)
-    for writer in ('downlink', 'pycdfpp', 'cdflib', 'raw-io'):
+    for writer in ('downlink', 'baseline', 'pycdfpp', 'cdflib', 'raw-io'):
         if samples[writer]:
             w = float(np.median([x[0] for x in samples[writer]]))
             c = float(np.median([x[1] for x in samples[writer]]))
@@ -160,7 +173,7 @@ for label, level in [('none', 0), ('gzip-1', 1), ('gzip-6', 6)]:
 print("\nRatios (Downlink / peer; >1 means Downlink is faster):")
 for label in ('none', 'gzip-1', 'gzip-6'):
     ow, oc, _ = rows[(label, 'downlink')]
-    for peer in ('pycdfpp', 'cdflib', 'raw-io'):
+    for peer in ('baseline', 'pycdfpp', 'cdflib', 'raw-io'):
         if (label, peer) in rows:
             pw, pc, _ = rows[(label, peer)]
             print(f"  {label:7} vs {peer:8}: wall {pw / ow:6.2f}x   per CPU-second {pc / oc:6.2f}x")
