@@ -14,6 +14,10 @@ import CIsal
 /// for level 1 only by default (see `Gzip.backend(forLevel:)`); `DOWNLINK_GZIP=isal` forces it for
 /// every level.
 ///
+/// The level buffer is given at igzip 1 too, where stateless compression may go without one:
+/// measured on the benchmark product (4 M records, one worker, 10 interleaved runs) it is ~8% less
+/// CPU for a file 1.4% larger.
+///
 /// Costs: one `isal_zstream` (~82 KB: history buffer and level-0 hash) plus a level buffer of
 /// ISA-L's suggested `ISAL_DEF_LVLx_DEFAULT` size (0.28 MB at igzip 1, 0.34 MB at igzip 3),
 /// allocated once in `init` and freed in `deinit`; per call only the stream's small state is reset,
