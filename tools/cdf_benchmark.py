@@ -8,7 +8,8 @@ Each write includes an fsync of the file (Downlink's writer syncs before its ren
 and CPU seconds. A 'raw-io' row (the same bytes written with plain write() calls) shows the I/O floor
 of the uncompressed case. Downlink's files are checked against the numpy data with pycdfpp.
 
-Each case runs REPEAT times (default 3, `--repeat=N`) per writer, writers interleaved; the median
+Each case runs REPEAT times (default 3, `--repeat=N`) per writer, writers interleaved in an order
+rotated every repetition; the median
 wall and CPU times are reported (the first write of a run also pays for growing the page cache).
 
 `--baseline=EXE` also runs another cdf-bench build (e.g. the previous commit's) interleaved with the
@@ -133,35 +134,35 @@ rows = {}
 for label, level in [('none', 0), ('gzip-1', 1), ('gzip-6', 6)]:
     samples = {'downlink': [], 'baseline': [], 'pycdfpp': [], 'cdflib': [], 'raw-io': []}
     sizes = {}
-    for _ in range(repeat):
-        p_ours = os.path.join(work, f'ours-{label}.cdf')
-        w, c, j = ours(level, p_ours)
-        samples['downlink'].append((w, c))
-        sizes['downlink'] = os.path.getsize(p_ours)
-        if 'checked' not in sizes:
-            check_ours(p_ours, data)
+    def run_ours(binary, writer):
+        p = os.path.join(work, f'{writer}-{label}.cdf')
+        w, c, _ = ours(level, p, binary)
+        samples[writer].append((w, c))
+        sizes[writer] = os.path.getsize(p)
+        if writer == 'downlink' and 'checked' not in sizes:
+            check_ours(p, data)
             sizes['checked'] = True
-        os.remove(p_ours)
-        if baseline:
-            p_base = os.path.join(work, f'baseline-{label}.cdf')
-            w, c, j = ours(level, p_base, baseline)
-            samples['baseline'].append((w, c))
-            sizes['baseline'] = os.path.getsize(p_base)
-            os.remove(p_base)
-        if level == 0:
-            p = os.path.join(work, 'raw-io.bin')
-            samples['raw-io'].append(timed(raw_io(data), p))
-            sizes['raw-io'] = os.path.getsize(p)
-            os.remove(p)
-        p = os.path.join(work, f'pycdfpp-{label}.cdf')
-        samples['pycdfpp'].append(timed(pycdfpp_write(data, level), p))
-        sizes['pycdfpp'] = os.path.getsize(p)
         os.remove(p)
-        if not (skip_cdflib6 and level == 6):
-            p = os.path.join(work, f'cdflib-{label}.cdf')
-            samples['cdflib'].append(timed(cdflib_write(data, level), p))
-            sizes['cdflib'] = os.path.getsize(p)
-            os.remove(p)
+
+    def run_peer(writer, fn, name):
+        p = os.path.join(work, name)
+        samples[writer].append(timed(fn, p))
+        sizes[writer] = os.path.getsize(p)
+        os.remove(p)
+
+    order = [('downlink', lambda: run_ours(exe, 'downlink'))]
+    if baseline:
+        order.append(('baseline', lambda: run_ours(baseline, 'baseline')))
+    if level == 0:
+        order.append(('raw-io', lambda: run_peer('raw-io', raw_io(data), 'raw-io.bin')))
+    order.append(('pycdfpp', lambda: run_peer('pycdfpp', pycdfpp_write(data, level), f'pycdfpp-{label}.cdf')))
+    if not (skip_cdflib6 and level == 6):
+        order.append(('cdflib', lambda: run_peer('cdflib', cdflib_write(data, level), f'cdflib-{label}.cdf')))
+    for r in range(repeat):
+        # Rotate the order each repetition so that no writer always runs first (or right after the
+        # same neighbour): the page cache and the other processes on the machine favour no one.
+        for _, go in order[r % len(order):] + order[:r % len(order)]:
+            go()
     for writer in ('downlink', 'baseline', 'pycdfpp', 'cdflib', 'raw-io'):
         if samples[writer]:
             w = float(np.median([x[0] for x in samples[writer]]))
