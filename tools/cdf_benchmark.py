@@ -8,18 +8,29 @@ Each write includes an fsync of the file (Downlink's writer syncs before its ren
 and CPU seconds. A 'raw-io' row (the same bytes written with plain write() calls) shows the I/O floor
 of the uncompressed case. Downlink's files are checked against the numpy data with pycdfpp.
 
-Each case runs REPEAT times (default 3, `--repeat=N`) per writer, writers interleaved; the median
+Each case runs REPEAT times (default 3, `--repeat=N`) per writer, writers interleaved in an order
+shuffled every repetition, with a sync before each write; the median
 wall and CPU times are reported (the first write of a run also pays for growing the page cache).
 
-Usage: cdf_benchmark.py CDF_BENCH_EXE WORKDIR [RECORDS] [--skip-cdflib-gzip6] [--repeat=N]
+`--baseline=EXE` also runs another cdf-bench build (e.g. the previous commit's) interleaved with the
+others as writer 'baseline', for before/after ratios measured under the same load. `--workers=N` sets
+CDF_BENCH_WORKERS (compression threads) for both Downlink writers.
+
+`--cases=none,gzip-1,gzip-6` runs only the named cases.
+
+Usage: cdf_benchmark.py CDF_BENCH_EXE WORKDIR [RECORDS] [--skip-cdflib-gzip6] [--repeat=N] [--baseline=EXE]
+       [--workers=N] [--cases=LIST]
 """
-import json, os, subprocess, sys, time
+import gc, json, os, random, subprocess, sys, time
 import numpy as np
 
 exe, work = sys.argv[1], sys.argv[2]
 n = int(sys.argv[3]) if len(sys.argv) > 3 and not sys.argv[3].startswith('--') else 10_000_000
 skip_cdflib6 = '--skip-cdflib-gzip6' in sys.argv
 repeat = next((int(a.split('=')[1]) for a in sys.argv if a.startswith('--repeat=')), 3)
+baseline = next((a.split('=', 1)[1] for a in sys.argv if a.startswith('--baseline=')), None)
+workers = next((a.split('=', 1)[1] for a in sys.argv if a.startswith('--workers=')), None)
+cases = next((a.split('=', 1)[1].split(',') for a in sys.argv if a.startswith('--cases=')), ['none', 'gzip-1', 'gzip-6'])
 os.makedirs(work, exist_ok=True)
 
 
@@ -98,10 +109,11 @@ def raw_io(data):
     return go
 
 
-def ours(level, path):
+def ours(level, path, binary=None):
     if os.path.exists(path):
         os.remove(path)
-    r = subprocess.run([exe, str(n), str(level), path], capture_output=True, text=True)
+    env = dict(os.environ, CDF_BENCH_WORKERS=workers) if workers else None
+    r = subprocess.run([binary or exe, str(n), str(level), path], capture_output=True, text=True, env=env)
     if r.returncode != 0:
         raise SystemExit(f"cdf-bench failed: {r.stderr}")
     j = json.loads(r.stdout.strip().splitlines()[-1])
@@ -124,32 +136,52 @@ print(f"CDF write benchmark: {n} records, {raw_mb:.0f} MB raw, {os.cpu_count()} 
 print(f"{'case':10} {'writer':9} {'wall s':>8} {'cpu s':>8} {'MB/s':>8} {'MB/cpu-s':>9} {'file MB':>8}")
 rows = {}
 for label, level in [('none', 0), ('gzip-1', 1), ('gzip-6', 6)]:
-    samples = {'downlink': [], 'pycdfpp': [], 'cdflib': [], 'raw-io': []}
+    if label not in cases:
+        continue
+    samples = {'downlink': [], 'baseline': [], 'pycdfpp': [], 'cdflib': [], 'raw-io': []}
     sizes = {}
-    for _ in range(repeat):
-        p_ours = os.path.join(work, f'ours-{label}.cdf')
-        w, c, j = ours(level, p_ours)
-        samples['downlink'].append((w, c))
-        sizes['downlink'] = os.path.getsize(p_ours)
-        if 'checked' not in sizes:
-            check_ours(p_ours, data)
+    check_path = os.path.join(work, f'check-{label}.cdf')
+
+    def run_ours(binary, writer):
+        p = os.path.join(work, f'{writer}-{label}.cdf')
+        w, c, _ = ours(level, p, binary)
+        samples[writer].append((w, c))
+        sizes[writer] = os.path.getsize(p)
+        if writer == 'downlink' and 'checked' not in sizes:
+            # Checked after the case's timed writes: pycdfpp's loaded copy (and the file's pages)
+            # slowed the writes that followed the check (measured up to 4x on the uncompressed case).
+            os.replace(p, check_path)
             sizes['checked'] = True
-        os.remove(p_ours)
-        if level == 0:
-            p = os.path.join(work, 'raw-io.bin')
-            samples['raw-io'].append(timed(raw_io(data), p))
-            sizes['raw-io'] = os.path.getsize(p)
+        else:
             os.remove(p)
-        p = os.path.join(work, f'pycdfpp-{label}.cdf')
-        samples['pycdfpp'].append(timed(pycdfpp_write(data, level), p))
-        sizes['pycdfpp'] = os.path.getsize(p)
+
+    def run_peer(writer, fn, name):
+        p = os.path.join(work, name)
+        samples[writer].append(timed(fn, p))
+        sizes[writer] = os.path.getsize(p)
         os.remove(p)
-        if not (skip_cdflib6 and level == 6):
-            p = os.path.join(work, f'cdflib-{label}.cdf')
-            samples['cdflib'].append(timed(cdflib_write(data, level), p))
-            sizes['cdflib'] = os.path.getsize(p)
-            os.remove(p)
-    for writer in ('downlink', 'pycdfpp', 'cdflib', 'raw-io'):
+
+    order = [('downlink', lambda: run_ours(exe, 'downlink'))]
+    if baseline:
+        order.append(('baseline', lambda: run_ours(baseline, 'baseline')))
+    if level == 0:
+        order.append(('raw-io', lambda: run_peer('raw-io', raw_io(data), 'raw-io.bin')))
+    order.append(('pycdfpp', lambda: run_peer('pycdfpp', pycdfpp_write(data, level), f'pycdfpp-{label}.cdf')))
+    if not (skip_cdflib6 and level == 6):
+        order.append(('cdflib', lambda: run_peer('cdflib', cdflib_write(data, level), f'cdflib-{label}.cdf')))
+    for r in range(repeat):
+        # A new (seeded) order each repetition, and a sync before every write: a writer that always
+        # ran right after the same neighbour paid for that neighbour's 600 MB file (measured: the
+        # writer following cdflib was up to 2x slower on identical code).
+        shuffled = order[:]
+        random.Random(r * 7919 + level).shuffle(shuffled)
+        for _, go in shuffled:
+            os.sync()
+            go()
+    check_ours(check_path, data)
+    os.remove(check_path)
+    gc.collect()
+    for writer in ('downlink', 'baseline', 'pycdfpp', 'cdflib', 'raw-io'):
         if samples[writer]:
             w = float(np.median([x[0] for x in samples[writer]]))
             c = float(np.median([x[1] for x in samples[writer]]))
@@ -159,8 +191,10 @@ for label, level in [('none', 0), ('gzip-1', 1), ('gzip-6', 6)]:
 
 print("\nRatios (Downlink / peer; >1 means Downlink is faster):")
 for label in ('none', 'gzip-1', 'gzip-6'):
+    if (label, 'downlink') not in rows:
+        continue
     ow, oc, _ = rows[(label, 'downlink')]
-    for peer in ('pycdfpp', 'cdflib', 'raw-io'):
+    for peer in ('baseline', 'pycdfpp', 'cdflib', 'raw-io'):
         if (label, peer) in rows:
             pw, pc, _ = rows[(label, peer)]
             print(f"  {label:7} vs {peer:8}: wall {pw / ow:6.2f}x   per CPU-second {pc / oc:6.2f}x")

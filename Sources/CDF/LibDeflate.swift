@@ -57,23 +57,32 @@ import Darwin
 #endif
 
 /// A gzip compressor reused across the blocks one worker thread compresses (libdeflate allocates
-/// and clears hash tables per compressor: doing that per block costs ~10% at level 1).
+/// and clears hash tables per compressor, igzip needs a stream and a level buffer: doing that per
+/// block costs ~10% at level 1).
 ///
-/// Not Sendable: each worker owns its own. Costs one libdeflate compressor (~0.5-1 MB) while alive;
-/// with zlib it holds nothing and compresses per call.
+/// Not Sendable: each worker owns its own. Costs, while alive: igzip's stream and level buffer
+/// (~0.5 MB), or one libdeflate compressor (~0.5-1 MB); with zlib it holds nothing and compresses
+/// per call.
 final class GzipCompressor {
     let level: Int
+    let backend: Gzip.Backend
+    private let isal: IsalGzip?
     private let lib: LibDeflate?
     private let handle: OpaquePointer?
 
-    init(level: Int, backend: Gzip.Backend = Gzip.defaultBackend) {
+    init(level: Int, backend: Gzip.Backend? = nil) {
         self.level = level
-        let lib = backend == .libdeflate ? LibDeflate.shared : nil
+        var chosen = backend ?? Gzip.backend(forLevel: level)
+        let lib = chosen == .libdeflate ? LibDeflate.shared : nil
+        if chosen == .libdeflate && lib == nil { chosen = .zlib }
+        self.backend = chosen
         self.lib = lib
         self.handle = lib.flatMap { $0.alloc(Int32(level)) }
+        self.isal = chosen == .isal ? IsalGzip(level: level) : nil
     }
 
     func compress(_ input: UnsafeRawBufferPointer) throws -> [UInt8] {
+        if let isal { return try isal.compress(input) }
         if let lib, let handle { return try lib.compress(input, with: handle) }
         return try Gzip.zlibCompress(input, level: level)
     }

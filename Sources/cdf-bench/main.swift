@@ -2,7 +2,8 @@
 // (int64 TT2000 epoch, 4 float32, 2 uint16, uint8[32] per record; 60 bytes/record) with the same
 // deterministic formulas as the script, writes it once, and prints one JSON line with wall and CPU
 // seconds of the write alone. Usage: cdf-bench RECORDS LEVEL(0=none) OUTPUT.cdf
-// (CDF_BENCH_BLOCK_BYTES=N sets the raw bytes per compressed block.)
+// (CDF_BENCH_BLOCK_BYTES=N sets the raw bytes per compressed block; CDF_BENCH_WORKERS=N the number of
+// compression threads, default one per core; DOWNLINK_GZIP=isal|libdeflate|zlib forces a gzip backend.)
 import CDF
 import Dataset
 import Foundation
@@ -60,6 +61,10 @@ do {
         for v in ds.variables {
             options.variables[v.name] = CDFVariableOptions(blockRecords: max(1, bytes / v.column.bytesPerRecord))
         }
+    }
+    // CDF_BENCH_WORKERS: compression threads (the writer's maxConcurrency; default one per core).
+    if let s = ProcessInfo.processInfo.environment["CDF_BENCH_WORKERS"], let workers = Int(s), workers >= 1 {
+        options.maxConcurrency = workers
     }
     let cpu0 = cpuSeconds()
     let t0 = DispatchTime.now()
