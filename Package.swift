@@ -46,9 +46,11 @@ let package = Package(
         .systemLibrary(name: "CZstd", pkgConfig: "libzstd", providers: [.apt(["libzstd-dev"])]),
         .target(name: "HDF5", dependencies: ["Dataset", "CHDF5", "CZstd", "CZlib", "ProductOutput"]),
         // Benchmark driver for tools/writer_benchmark.py (FITS and HDF5 writers; no tests).
-        .executableTarget(name: "writer-bench", dependencies: ["FITS", "HDF5", "Dataset"]),
+        // The product the CDF, FITS and HDF5 benchmarks write (10 M records of the issues' layout).
+        .target(name: "BenchmarkProduct", dependencies: ["Dataset"]),
+        .executableTarget(name: "writer-bench", dependencies: ["FITS", "HDF5", "Dataset", "BenchmarkProduct"]),
         // Benchmark driver for tools/cdf_benchmark.py (not part of the `downlink` command, no tests).
-        .executableTarget(name: "cdf-bench", dependencies: ["CDF", "Dataset"]),
+        .executableTarget(name: "cdf-bench", dependencies: ["CDF", "Dataset", "BenchmarkProduct"]),
         .executableTarget(
             name: "downlink",
             dependencies: [
