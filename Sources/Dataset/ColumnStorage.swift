@@ -21,20 +21,6 @@ final class ColumnStorage: @unchecked Sendable {
         guard byteCount >= 0, let p = calloc(max(byteCount, 1), 1) else { return nil }
         self.byteCount = byteCount
         self.base = p
-        Self.adviseHugePages(p, byteCount: byteCount)
-    }
-
-    /// Asks for transparent huge pages over the 2 MiB-aligned interior of a large buffer before it is
-    /// first written: one fault then maps and zeroes 2 MiB instead of 4 KiB, and faulting fresh pages
-    /// in is most of the cost of filling a new column (a decoder writes each byte once).
-    private static func adviseHugePages(_ base: UnsafeMutableRawPointer, byteCount: Int) {
-        #if os(Linux)
-        let huge = 2 << 20
-        guard byteCount >= 2 * huge else { return }
-        let start = (Int(bitPattern: base) + huge - 1) & ~(huge - 1)
-        let end = (Int(bitPattern: base) + byteCount) & ~(huge - 1)
-        if end > start { _ = madvise(UnsafeMutableRawPointer(bitPattern: start), end - start, MADV_HUGEPAGE) }
-        #endif
     }
 
     func copy() -> ColumnStorage {
