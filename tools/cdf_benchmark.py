@@ -24,6 +24,9 @@ Usage: cdf_benchmark.py CDF_BENCH_EXE WORKDIR [RECORDS] [--skip-cdflib-gzip6] [-
 import gc, json, os, random, subprocess, sys, time
 import numpy as np
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from benchmark_product import fsync, generate, timed  # noqa: E402
+
 exe, work = sys.argv[1], sys.argv[2]
 n = int(sys.argv[3]) if len(sys.argv) > 3 and not sys.argv[3].startswith('--') else 10_000_000
 skip_cdflib6 = '--skip-cdflib-gzip6' in sys.argv
@@ -32,41 +35,6 @@ baseline = next((a.split('=', 1)[1] for a in sys.argv if a.startswith('--baselin
 workers = next((a.split('=', 1)[1] for a in sys.argv if a.startswith('--workers=')), None)
 cases = next((a.split('=', 1)[1].split(',') for a in sys.argv if a.startswith('--cases=')), ['none', 'gzip-1', 'gzip-6'])
 os.makedirs(work, exist_ok=True)
-
-
-def generate(n):
-    i = np.arange(n, dtype=np.int64)
-    h = i.astype(np.uint64) * np.uint64(0x9E3779B97F4A7C15)
-    d = {'epoch': np.int64(788961669184000000) + i * np.int64(1_000_000)}
-    for k in range(4):
-        a = (((i * (k + 1)) % 65536) - 32768).astype(np.float32) * np.float32(0.25)
-        b = ((h >> np.uint64(40 + k * 4)) & np.uint64(0xF)).astype(np.float32) * np.float32(0.0625)
-        d[f'f{k}'] = (a + b).astype(np.float32)
-    d['u0'] = (i >> 3).astype(np.uint16)
-    d['u1'] = ((h >> np.uint64(48)) & np.uint64(0x0FFF)).astype(np.uint16)
-    b = np.empty((n, 32), dtype=np.uint8)
-    for j in range(32):
-        if j < 16:
-            b[:, j] = ((i >> 2) + j).astype(np.uint8)
-        else:
-            b[:, j] = (h >> np.uint64((j - 16) * 3)).astype(np.uint8)
-    d['b'] = b
-    return d
-
-
-def fsync(path):
-    fd = os.open(path, os.O_RDONLY)
-    os.fsync(fd)
-    os.close(fd)
-
-
-def timed(fn, path):
-    if os.path.exists(path):
-        os.remove(path)
-    c0, t0 = time.process_time(), time.perf_counter()
-    fn(path)
-    fsync(path)
-    return time.perf_counter() - t0, time.process_time() - c0
 
 
 def pycdfpp_write(data, level):
