@@ -22,9 +22,11 @@ let package = Package(
         .library(name: "Decom", targets: ["Decom"]),
         .library(name: "FITS", targets: ["FITS"]),
         .library(name: "HDF5", targets: ["HDF5"]),
+        .library(name: "Products", targets: ["Products"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
     ],
     targets: [
         .target(name: "SpacePackets", swiftSettings: hotPathSettings),
@@ -45,6 +47,21 @@ let package = Package(
         .systemLibrary(name: "CHDF5", pkgConfig: "hdf5", providers: [.apt(["libhdf5-dev"])]),
         .systemLibrary(name: "CZstd", pkgConfig: "libzstd", providers: [.apt(["libzstd-dev"])]),
         .target(name: "HDF5", dependencies: ["Dataset", "CHDF5", "CZstd", "CZlib", "ProductOutput"]),
+        // Missions as configuration: YAML mission files, product recipes L1A-L3, the algorithm library,
+        // time conversion (linear MET, SPICE LSK/SCLK text kernels), file naming, product writing.
+        .target(
+            name: "Products",
+            dependencies: [
+                "SpacePackets", "PacketDefinitions", "Decom", "Dataset", "CDF", "FITS", "HDF5",
+                .product(name: "Yams", package: "Yams"),
+            ]
+        ),
+        // Mission-specific product steps in Swift (ProductAlgorithm conformers) for IMAP: MAG L1A vector
+        // unpacking, SWAPI L1/L2. Kept out of Products so that the core stays mission-agnostic.
+        .target(name: "MissionIMAP", dependencies: ["Products", "Dataset"]),
+        // The embedded demo mission's L0 generator: realistic daily files for its instruments (values
+        // with physics-like shapes, bit-packed vectors, compressed counts) and their ground truth.
+        .target(name: "DemoMission", dependencies: ["SpacePackets"]),
         // Benchmark driver for tools/writer_benchmark.py (FITS and HDF5 writers; no tests).
         // The product the CDF, FITS and HDF5 benchmarks write (10 M records of the issues' layout).
         .target(name: "BenchmarkProduct", dependencies: ["Dataset"]),
@@ -55,6 +72,7 @@ let package = Package(
             name: "downlink",
             dependencies: [
                 "SpacePackets", "PacketDefinitions", "Dataset", "CDF", "FITS", "HDF5", "Decom",
+                "Products", "MissionIMAP", "DemoMission",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -72,6 +90,9 @@ let package = Package(
         .target(name: "WriterTestSupport", dependencies: ["Dataset"], path: "Tests/WriterTestSupport"),
         .testTarget(name: "ProductOutputTests", dependencies: ["ProductOutput"]),
         // Both run the built writer-bench for failures that need their own process (a file-size limit).
+        .testTarget(name: "ProductsTests", dependencies: ["Products", "Dataset", "CDF", "ReferenceFixtures"]),
+        .testTarget(name: "MissionIMAPTests", dependencies: ["MissionIMAP", "Products", "Dataset", "CDF", "ReferenceFixtures"]),
+        .testTarget(name: "DemoMissionTests", dependencies: ["DemoMission", "SpacePackets", "ReferenceFixtures"]),
         .testTarget(name: "FITSTests", dependencies: ["FITS", "Dataset", "WriterTestSupport", "writer-bench"]),
         .testTarget(name: "HDF5Tests", dependencies: ["HDF5", "Dataset", "WriterTestSupport", "writer-bench"]),
     ],
