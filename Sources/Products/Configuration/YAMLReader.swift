@@ -64,8 +64,12 @@ enum YAMLReader {
                     throw ConfigurationError("duplicate key '\(k.string)'", at: ConfigLocation(file: file, line: key.mark?.line ?? at.line))
                 }
                 var converted = try convert(value, file: file)
-                // A key's line is where the reader looks; an empty value has no mark of its own.
-                if converted.location.line == 0 { converted.location = ConfigLocation(file: file, line: key.mark?.line ?? at.line) }
+                // A key's line is where the reader looks: a block map or list under a key starts on the
+                // next line, and an empty value has no mark of its own.
+                switch converted.kind {
+                case .map, .list, .null: converted.location = ConfigLocation(file: file, line: key.mark?.line ?? at.line)
+                default: if converted.location.line == 0 { converted.location = ConfigLocation(file: file, line: key.mark?.line ?? at.line) }
+                }
                 entries.append((k.string, converted))
             }
             return ConfigValue(.map(entries), at: at)
@@ -76,7 +80,8 @@ enum YAMLReader {
 
     private static func scalarKind(_ scalar: Node.Scalar, node: Node) -> ConfigValue.Kind {
         if scalar.style == .singleQuoted || scalar.style == .doubleQuoted { return .string(scalar.string) }
-        switch scalar.tag.description {
+        // Plain scalars keep the non-specific tag '?' after composing: resolve them as YAML 1.1 does.
+        switch Resolver.default.resolveTag(of: node).rawValue {
         case Tag.Name.null.rawValue: return .null
         case Tag.Name.bool.rawValue: if let b = node.bool { return .bool(b) }
         case Tag.Name.int.rawValue: if let i = node.int { return .int(i) }

@@ -123,9 +123,8 @@ struct MissionLoader {
             guard let utc = Self.parseUTC(text) else { throw epochValue.error("epoch '\(text)' is not a UTC time like 2010-01-01T00:00:00Z") }
             let ticks = try e.first(where: { $0.key == "ticks_per_second" })?.value.requireNumber("ticks_per_second") ?? 1
             guard ticks > 0 else { throw settings.error("ticks_per_second must be positive") }
-            let tt: Int64
-            do { tt = try TT2000Converter().tt2000(utc) } catch { throw epochValue.error("epoch '\(text)': \(error)") }
-            return UTCEpochClock(epochTT2000: tt, ticksPerSecond: ticks)
+            guard utc.year >= 1972, utc.second < 60 else { throw epochValue.error("epoch '\(text)' must be a UTC time from 1972 on (not a leap second)") }
+            return UTCEpochClock(epoch: utc, ticksPerSecond: ticks)
         }
         let e = try settings.mapEntries("time.spice", allowed: ["lsk", "sclk"])
         var paths: [String: String] = [:]
