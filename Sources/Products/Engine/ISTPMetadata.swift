@@ -20,7 +20,7 @@ struct ISTPMetadata {
         for (k, v) in recipe.globalAttributes { set(k, v) }
         let levelName = id.level.rawValue.uppercased()
         let levelWords = "Level " + String(levelName.dropFirst())
-        if globals["Source_name"] == nil { set("Source_name", mission.name.uppercased()) }
+        if globals["Source_name"] == nil { set("Source_name", "\(mission.name.uppercased())>\(mission.description ?? mission.name.uppercased() + " mission")") }
         if globals["Descriptor"] == nil { set("Descriptor", id.instrument.uppercased()) }
         if globals["Instrument_type"] == nil { set("Instrument_type", "Engineering") }
         for required in ["Project", "Discipline", "Mission_group", "PI_name", "PI_affiliation"] where globals[required] == nil {
@@ -36,6 +36,15 @@ struct ISTPMetadata {
         set("Data_level", levelName)
         set("Generation_date", Self.compactDate(generated))
         set("Software_version", "downlink")
+        // ISTP's recommended globals that a mission may not configure: neutral values, so that
+        // validators see them set (a mission overrides each under global_attributes). DOI and
+        // spase_DatasetResourceID are never invented: a mission that has them configures them.
+        let recommended: [(String, String)] = [
+            ("Acknowledgement", "None"), ("File_naming_convention", "source_datatype_descriptor_yyyyMMdd"),
+            ("Generated_by", "Downlink"), ("HTTP_LINK", "None"), ("LINK_TITLE", "None"), ("MODS", "Version \(version)"),
+            ("Rules_of_use", "None"), ("Time_resolution", "See the epoch variable"),
+        ]
+        for (name, value) in recommended where globals[name] == nil { set(name, value) }
 
         var out = Dataset(attributes: globals)
         let names = Set(input.variables.map(\.name))
@@ -115,6 +124,8 @@ struct ISTPMetadata {
             a["VALIDMIN"] = .tt2000([-315575942816000000])  // 1990-01-01
             a["VALIDMAX"] = .tt2000([3155716868184000000])  // 2099-12-31
             a["FORMAT"] = .string("I21")
+            a["LABLAXIS"] = .string(v.name)
+            if Self.isIncreasing(v.column) { a["MONOTON"] = .string("INCREASE") }
             if v.name != epoch, let epoch { a["DEPEND_0"] = .string(epoch) }
             return a
         }
@@ -210,6 +221,17 @@ struct ISTPMetadata {
         case .float32: return "E12.5"
         case .float64: return "E14.7"
         default: return "A20"
+        }
+    }
+
+    /// Whether a time column strictly increases (ISTP's MONOTON); one pass over the column.
+    static func isIncreasing(_ column: Column) -> Bool {
+        guard column.shape.isEmpty, column.elementType == .tt2000 else { return false }
+        return column.withUnsafeBytes { raw in
+            let values = raw.bindMemory(to: Int64.self)
+            guard values.count > 1 else { return false }
+            for i in 1..<values.count where values[i] <= values[i - 1] { return false }
+            return true
         }
     }
 
