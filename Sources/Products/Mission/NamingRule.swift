@@ -35,6 +35,11 @@ public struct NamingRule: Sendable, Hashable {
         return NamingRule.match(Array(fileName), pattern: Array(level0), fixed: fixed)
     }
 
+    /// Whether `fileName` is an L0 file of `instrument` for any day (the date is any digits).
+    public func isLevel0(_ fileName: String, mission: String, instrument: String) -> Bool {
+        NamingRule.match(Array(fileName), pattern: Array(level0), fixed: ["mission": mission, "instrument": instrument, "level": "l0"])
+    }
+
     /// Three digits at least: `v001`.
     public static func version(_ v: Int) -> String {
         let s = String(v)
