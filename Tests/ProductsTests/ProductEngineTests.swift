@@ -107,6 +107,28 @@ import Testing
         #expect(try FileManager.default.contentsOfDirectory(atPath: third).isEmpty)
     }
 
+    @Test func timeOrderSortsAndDropsRepeatedRecords() async throws {
+        let products = TestMission.defaultProducts.replacingOccurrences(
+            of: "      - test_scale:", with: "      - time_order\n      - test_scale:")
+        #expect(products.contains("- time_order"))
+        let dir = try TestMission.write(TestMission.yaml(products: products))
+        let mission = try Mission.load(directory: dir, library: TestMission.library)
+        let p = TestMission.packets(day: day, count: 4)
+        // Received out of order, with packet 1 twice (a replay).
+        let l0 = dir + "/l0.pkts"
+        try Data(TestMission.bytes([p[2], p[0], p[1], p[1], p[3]])).write(to: URL(fileURLWithPath: l0))
+        let output = try Fixtures.temporaryDirectory().path
+        let made = try await MissionProcessor(mission: mission).make(
+            Set(mission.products.map(\.id)), day: day, level0: ["mag": [l0]], upstream: { _, _ in nil }, versions: [:], into: output)
+        #expect(made.map(\.records) == [5, 4])  // L1A keeps packets as received; L2 is in time order
+        let l2 = try CDFReader(path: made[1].paths[0]).dataset()
+        #expect(try l2["B"]?.column.values(as: Double.self) == p.map { Double($0.bx) * factors[Int($0.range)] })
+        #expect(try l2["epoch"]?.column.values(as: Int64.self) == p.map(expectedEpoch))
+        #expect(l2["epoch"]?.attributes["MONOTON"] == .string("INCREASE"))
+        let l1a = try CDFReader(path: made[0].paths[0]).dataset()
+        #expect(l1a["epoch"]?.attributes["MONOTON"] == nil)
+    }
+
     @Test func makeableFollowsTheL0Present() throws {
         let dir = try TestMission.write(TestMission.yaml())
         let processor = MissionProcessor(mission: try Mission.load(directory: dir, library: TestMission.library))

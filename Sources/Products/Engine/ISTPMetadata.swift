@@ -70,6 +70,7 @@ struct ISTPMetadata {
                         labelAttrs["CATDESC"] = .string("Labels of \(variable.name)")
                         labelAttrs["FIELDNAM"] = .string(labelName)
                         labelAttrs["VAR_TYPE"] = .string("metadata")
+                    labelAttrs["FILLVAL"] = .string(" ")
                         labelAttrs["FORMAT"] = .string("A\(width)")
                         labelVariables.append(Variable(labelName, try Column(strings: labels, width: width, shape: [labels.count], recordVarying: false),
                                                        dimensions: [variable.dimensionNames.last ?? "\(labelName)_dim0"], attributes: labelAttrs))
@@ -91,6 +92,7 @@ struct ISTPMetadata {
                     labelAttrs["CATDESC"] = .string("Labels of \(variable.name)")
                     labelAttrs["FIELDNAM"] = .string(labelName)
                     labelAttrs["VAR_TYPE"] = .string("metadata")
+                    labelAttrs["FILLVAL"] = .string(" ")
                     labelAttrs["FORMAT"] = .string("A\(width)")
                     do {
                         labelVariables.append(Variable(labelName, try Column(strings: labels, width: width, shape: [n], recordVarying: false),
@@ -124,7 +126,7 @@ struct ISTPMetadata {
             a["VALIDMIN"] = .tt2000([-315575942816000000])  // 1990-01-01
             a["VALIDMAX"] = .tt2000([3155716868184000000])  // 2099-12-31
             a["FORMAT"] = .string("I21")
-            a["LABLAXIS"] = .string(v.name)
+            a["LABLAXIS"] = .string(Self.axisLabel(v.name))
             if Self.isIncreasing(v.column) { a["MONOTON"] = .string("INCREASE") }
             if v.name != epoch, let epoch { a["DEPEND_0"] = .string(epoch) }
             return a
@@ -132,6 +134,7 @@ struct ISTPMetadata {
         if isText || isBinary {
             a["VAR_TYPE"] = .string("metadata")
             a["FORMAT"] = .string("A\(max(1, type.byteWidth))")
+            if isText { a["FILLVAL"] = .string(" ") }
             if v.column.isRecordVarying, let epoch { a["DEPEND_0"] = .string(epoch) }
             return a
         }
@@ -142,9 +145,10 @@ struct ISTPMetadata {
         if let (fill, min, max) = Self.limits(type) {
             a["FILLVAL"] = fill; a["VALIDMIN"] = min; a["VALIDMAX"] = max
         }
+        // LABLAXIS on data and support data (astralint wants it on both), at most 10 characters.
+        a["LABLAXIS"] = .string(Self.axisLabel(v.name))
         if a["VAR_TYPE"] == .string("data") {
             a["DISPLAY_TYPE"] = .string(v.column.shape.isEmpty ? "time_series" : (v.column.shape.count == 1 && v.column.shape[0] > 3 ? "spectrogram" : "time_series"))
-            a["LABLAXIS"] = .string(v.name)
         }
         return a
     }
@@ -229,11 +233,14 @@ struct ISTPMetadata {
         guard column.shape.isEmpty, column.elementType == .tt2000 else { return false }
         return column.withUnsafeBytes { raw in
             let values = raw.bindMemory(to: Int64.self)
-            guard values.count > 1 else { return false }
+            guard values.count > 0 else { return false }
             for i in 1..<values.count where values[i] <= values[i - 1] { return false }
             return true
         }
     }
+
+    /// ISTP keeps axis labels to 10 characters.
+    static func axisLabel(_ name: String) -> String { String(name.prefix(10)) }
 
     static func compactDate(_ date: Date) -> String {
         let day = MissionDay(dayNumber: Int((date.timeIntervalSince1970 / 86400).rounded(.down)))

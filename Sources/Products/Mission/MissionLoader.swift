@@ -11,7 +11,7 @@ extension Mission {
     ///
     /// - Parameters:
     ///   - library: the steps recipes may name (`AlgorithmLibrary.standard` plus mission steps); the
-    ///     engine's own `support` step is added unless the library has one.
+    ///     engine's own `support` and `time_order` steps are added unless the library has them.
     ///   - spiceClock: builds the clock of `time: spice:` from the LSK and SCLK paths (the SPICE clock of
     ///     Sources/Products/Time); without it, a mission that asks for SPICE is a configuration error.
     /// - Throws: `ConfigurationError` naming the file and line of the first mistake.
@@ -40,6 +40,7 @@ struct MissionLoader {
         self.file = dir + "/mission.yaml"
         var lib = library
         if lib.factory(named: SupportStep.name) == nil { lib.register(SupportStep.name, SupportStep.factory) }
+        if lib.factory(named: TimeOrderStep.name) == nil { lib.register(TimeOrderStep.name, TimeOrderStep.factory) }
         self.library = lib
         self.spiceClock = spiceClock
     }
