@@ -174,3 +174,126 @@ import Testing
         #expect(unknown.stderr.contains("--product ina_l2_x: not a product of mission cli"), "\(unknown.stderr)")
     }
 }
+
+/// The demo mission's day end to end, as tools/demo runs it: `downlink synth --mission demo` writes a
+/// day of L0 and its ground truth, `downlink process` makes every product, and the values are checked
+/// against numbers computed here from the truth's raw counts and the calibration tables (not from
+/// the engine's code). Enabled where the demo mission's definitions are in the tree.
+@Suite(.enabled(if: DemoMissionFolder.present))
+struct ProcessDemoDayTests {
+    static let demo = DemoMissionFolder.path
+    let cli = CommandLineTests()
+
+    /// TT2000 of 2025-01-01T00:00:00 UTC (FIELD-NOTES §3) and the demo MET of that midnight
+    /// (seconds since 2010-01-01 without leap seconds: 5479 days).
+    let midnightTT2000: Int64 = 788_961_669_184_000_000
+    let midnightMET = 5479 * 86400
+
+    func tt2000(coarse: Int, fine: Int, vector: Int = 0) -> Int64 {
+        midnightTT2000 + Int64(coarse - midnightMET) * 1_000_000_000 + Int64(fine) * 1_000_000_000 / 65536 + Int64(vector) * 62_500_000
+    }
+
+    func table(_ name: String) throws -> [[String]] {
+        try String(contentsOfFile: Self.demo + "/calibration/" + name, encoding: .utf8).split(separator: "\n")
+            .filter { !$0.hasPrefix("#") }.dropFirst().map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }
+    }
+
+    @Test func demoDayEndToEnd() throws {
+        let dir = try cli.temporary()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let l0 = dir.appendingPathComponent("l0").path, out = dir.appendingPathComponent("out").path
+        let synth = try cli.downlink("synth", "--mission", "demo", "--output", l0, "--start", "2025-01-01", "--days", "1")
+        try #require(synth.status == 0, "\(synth.stderr)")
+        let run = try cli.downlink("process", "--mission", Self.demo, "--date", "2025-01-01", "--output", out, "--json", l0)
+        try #require(run.status == 0, "\(run.stderr)")
+        let summary = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
+        let products = (summary["products"] as? [[String: Any]] ?? []).compactMap { $0["product"] as? String }
+        #expect(products == ["mag_l1a_raw", "mag_l1b_norm", "mag_l2_norm", "mag_l3_1min", "spec_l1a_raw", "spec_l1b_counts",
+                             "spec_l2_rates", "spec_l3_1min", "hk_l1a_raw", "hk_l1b_eng", "hk_l3_7day", "sw_l3_joined"].sorted { a, b in
+                                products.firstIndex(of: a) ?? 0 < products.firstIndex(of: b) ?? 0 })
+        #expect(products.count == 12)
+
+        let truthData = try Data(contentsOf: URL(fileURLWithPath: l0 + "/demo_l0_truth_20250101.json"))
+        let truth = try #require(try JSONSerialization.jsonObject(with: truthData) as? [String: Any])
+        let files = try #require(truth["files"] as? [[String: Any]])
+        func samples(_ instrument: String) -> [[String: Any]] {
+            (files.first { $0["instrument"] as? String == instrument }?["samples"] as? [[String: Any]]) ?? []
+        }
+        func product(_ id: String) throws -> Dataset { try CDFReader(path: out + "/demo_\(id)_20250101_v001.cdf").dataset() }
+
+        // MAG L2: B = counts * nT_per_count[RANGE] - offset (calibration/mag_calibration.csv), |B| its norm.
+        let scale = [0.0078125, 0.03125, 0.125, 0.5]
+        let offsets = Dictionary(uniqueKeysWithValues: try table("mag_calibration.csv").map { ($0[0], Double($0[1])!) })
+        let axisOffset = [offsets["x"]!, offsets["y"]!, offsets["z"]!]
+        let mag = try product("mag_l2_norm")
+        let epochs = try #require(mag["epoch"]).column.values(as: Int64.self)
+        let b = try #require(mag["B"]).column.values(as: Double.self)
+        let bMag = try #require(mag["B_mag"]).column.values(as: Double.self)
+        let index = Dictionary(epochs.enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a })
+        var checked = 0
+        for sample in samples("mag") {
+            let m = try #require(sample["mag"] as? [String: Any])
+            let counts = try #require(m["counts"] as? [[Int]])
+            let range = try #require((m["range"] as? Int) ?? Int(m["range"] as? String ?? ""))
+            for (i, vector) in counts.enumerated() {
+                let t = tt2000(coarse: sample["shcoarse"] as! Int, fine: sample["shfine"] as! Int, vector: i)
+                let at = try #require(index[t], "no L2 record at \(t)")
+                let expected = (0..<3).map { Double(vector[$0]) * scale[range] - axisOffset[$0] }
+                #expect(Array(b[(3 * at)..<(3 * at + 3)]) == expected)
+                #expect(abs(bMag[at] - expected.map { $0 * $0 }.reduce(0, +).squareRoot()) < 1e-12)
+                checked += 1
+            }
+        }
+        #expect(checked >= 16)
+        // Epochs strictly increase (replayed packets dropped by time_order).
+        #expect(zip(epochs, epochs.dropFirst()).allSatisfy { $0 < $1 })
+
+        // MAG L3: the first minute is the mean of the L2 vectors in [00:00, 00:01).
+        let l3 = try product("mag_l3_1min")
+        let minute = epochs.indices.filter { epochs[$0] < midnightTT2000 + 60_000_000_000 }
+        let l3b = try #require(l3["B"]).column.values(as: Double.self)
+        for axis in 0..<3 {
+            let mean = minute.map { b[3 * $0 + axis] }.reduce(0, +) / Double(minute.count)
+            #expect(abs(l3b[axis] - mean) < 1e-9)
+        }
+        #expect(try l3["epoch"]?.column.values(as: Int64.self).first == midnightTT2000 + 30_000_000_000)
+
+        // SPEC L2: rates = decompressed counts / (ACCUM_MS / 1000), energies from the table.
+        let decompression = Dictionary(uniqueKeysWithValues: try table("spec_decompression.csv").map { (Int($0[0])!, Double($0[1])!) })
+        let spec = try product("spec_l2_rates")
+        let specEpochs = try #require(spec["epoch"]).column.values(as: Int64.self)
+        let rates = try #require(spec["rates"]).column.values(as: Double.self)
+        #expect(try spec["energy"]?.column.values(as: Double.self) == (try table("spec_energies.csv").map { Double($0[1])! }))
+        for sample in samples("spec") {
+            let s = try #require(sample["spec"] as? [String: Any])
+            let codes = try #require(s["codes"] as? [Int])
+            let accum = Double(try #require((s["accumulationMilliseconds"] as? Int) ?? Int(s["accumulationMilliseconds"] as? String ?? "")))
+            let at = try #require(specEpochs.firstIndex(of: tt2000(coarse: sample["shcoarse"] as! Int, fine: sample["shfine"] as! Int)))
+            #expect(Array(rates[(32 * at)..<(32 * at + 32)]) == codes.map { decompression[$0]! / (accum * 0.001) })
+        }
+
+        // HK L1B: temperatures by the XTCE polynomial -50 + 0.01 raw.
+        let hk = try product("hk_l1b_eng")
+        let hkEpochs = try #require(hk["epoch"]).column.values(as: Int64.self)
+        let magTemp = try #require(hk["MAG_TEMP"]).column.values(as: Double.self)
+        for sample in samples("hk") {
+            let h = try #require(sample["hk"] as? [String: Any])
+            let raw = Double(try #require((h["magTemp"] as? Int) ?? Int(h["magTemp"] as? String ?? "")))
+            let at = try #require(hkEpochs.firstIndex(of: tt2000(coarse: sample["shcoarse"] as! Int, fine: sample["shfine"] as! Int)))
+            #expect(abs(magTemp[at] - (-50 + 0.01 * raw)) < 1e-9)
+        }
+
+        // The combined L3: the same minute's MAG and SPEC values.
+        let joined = try product("sw_l3_joined")
+        let spec3 = try product("spec_l3_1min")
+        #expect(try joined["B"]?.column.values(as: Double.self) == l3b)
+        #expect(try joined["rates"]?.column.values(as: Double.self) == spec3["rates"]?.column.values(as: Double.self))
+    }
+}
+
+/// testdata/missions/demo of this checkout.
+enum DemoMissionFolder {
+    static let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().path + "/testdata/missions/demo"
+    static var present: Bool { FileManager.default.fileExists(atPath: path + "/definitions/mag.xml") }
+}
