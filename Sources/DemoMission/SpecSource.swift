@@ -41,8 +41,9 @@ struct SpecSource: PacketSource {
         let protons = scale * (e / bulk) * (e / bulk) * exp(-dp * dp / temperature)
         let da = e.squareRoot() - (2 * bulk).squareRoot()
         let alphas = 0.04 * scale * (e / (2 * bulk)) * (e / (2 * bulk)) * exp(-da * da / (2 * temperature))
-        let ratio = e / bulk
-        let tail = 200 * density / 5 * (ratio > 1 ? 1 / (ratio * ratio * ratio) : 1)
+        // Suprathermal tail: falls as E^-3 above the bulk energy, vanishes as E^3 below it.
+        let cube = (e / bulk) * (e / bulk) * (e / bulk)
+        let tail = 400 * density / 5 * cube / (1 + cube * cube)
         return protons + alphas + tail + 0.5
     }
 
