@@ -13,13 +13,12 @@ struct DemoRandom {
 
     /// A stream for one item: mixes the keys through SplitMix64's finaliser.
     init(_ seed: UInt64, _ a: UInt64, _ b: UInt64 = 0, _ c: UInt64 = 0) {
-        var mixer = SplitMix64(seed: seed ^ 0x5DEE_CE66_D1CE_4E5B)
-        var state = mixer.next()
-        for key in [a, b, c] {
-            mixer = SplitMix64(seed: state ^ key &* 0xD6E8_FEB8_6659_FD93)
-            state = mixer.next()
+        @inline(__always) func mix(_ state: UInt64, _ key: UInt64) -> UInt64 {
+            var mixer = SplitMix64(seed: state ^ key &* 0xD6E8_FEB8_6659_FD93)
+            return mixer.next()
         }
-        generator = SplitMix64(seed: state)
+        var first = SplitMix64(seed: seed ^ 0x5DEE_CE66_D1CE_4E5B)
+        generator = SplitMix64(seed: mix(mix(mix(first.next(), a), b), c))
     }
 
     @inline(__always) mutating func next() -> UInt64 { generator.next() }
@@ -59,4 +58,11 @@ struct DemoRandom {
         let z = (-2 * log(u1)).squareRoot() * cos(2 * Double.pi * u2)
         return UInt32(max(0, (mean + mean.squareRoot() * z).rounded()))
     }
+}
+
+/// The phase 2 pi t / period of a cycle, reduced to less than 2 pi before any multiplication:
+/// MET is about 5e8 s, and sines of arguments of 1e9 rad take glibc's slow reduction path and
+/// lose digits. `truncatingRemainder` is exact.
+@inline(__always) func cycle(_ t: Double, _ period: Double) -> Double {
+    2 * Double.pi * (t.truncatingRemainder(dividingBy: period) / period)
 }

@@ -18,22 +18,22 @@ struct HKSource: PacketSource {
 
     /// Model values (degC, degC, V, A) at MET `t` in `mode`, before noise.
     func values(_ t: Double, mode: DaySchedule.Mode) -> (magTemp: Double, specTemp: Double, volts: Double, amperes: Double) {
-        let drift = 0.8 * sin(2 * .pi * t / (27 * 86400) + h0)
-        let orbit = 2 * Double.pi / 21600
-        let magTemp = 18 + drift + 4 * sin(orbit * t + h1)
-        let specTemp = 24 + drift + 3 * sin(orbit * (t - 1200) + h1) - (mode == .safe ? 1.5 : 0)
-        let volts = 28 + 0.04 * sin(orbit * t + h1 + 1)
+        let drift = 0.8 * sin(cycle(t, 27 * 86400) + h0)
+        let orbit = cycle(t, 21600) + h1
+        let magTemp = 18 + drift + 4 * sin(orbit)
+        let specTemp = 24 + drift + 3 * sin(cycle(t - 1200, 21600) + h1) - (mode == .safe ? 1.5 : 0)
+        let volts = 28 + 0.04 * sin(orbit + 1)
         let base = switch mode {
         case .safe: 0.85
         case .science: 1.45
         case .calibration: 1.62
         }
-        return (magTemp, specTemp, volts, base + 0.03 * sin(orbit * t + h1))
+        return (magTemp, specTemp, volts, base + 0.03 * sin(orbit))
     }
 
     @inline(__always) static func raw(_ value: Double) -> UInt16 { UInt16(max(0, min(65535, value.rounded()))) }
 
-    func fill(slot: Int, at p: UnsafeMutableRawPointer, capture: Bool) -> DemoSample? {
+    func fill(slot: Int, at p: UnsafeMutableRawPointer, capture: Bool, cursor: inout Void) -> DemoSample? {
         let (coarse, fine, second) = context.writeHeaders(slot: slot, at: p)
         let mode = context.schedule.mode(at: Int(second))
         var random = context.random(slot)

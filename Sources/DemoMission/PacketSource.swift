@@ -45,8 +45,24 @@ struct SlotContext: Sendable {
 /// One instrument's packet writer: packet k of the day, header included, written in place.
 /// Generic code over it is specialised per instrument (no existential in the loop).
 protocol PacketSource: Sendable {
+    /// What a writer carries from one slot to the next within a segment (e.g. phasors); the
+    /// values must not depend on it: a slot written alone is bit-identical to one written in a run.
+    associatedtype Cursor
     var context: SlotContext { get }
+    func makeCursor() -> Cursor
     /// Writes slot `slot`'s packet (`context.instrument.packetLength` bytes) at `p`. With `capture`,
     /// also returns its values (allocates: for the few sample packets only); else nil.
-    func fill(slot: Int, at p: UnsafeMutableRawPointer, capture: Bool) -> DemoSample?
+    func fill(slot: Int, at p: UnsafeMutableRawPointer, capture: Bool, cursor: inout Cursor) -> DemoSample?
+}
+
+extension PacketSource {
+    /// A lone packet (a sample).
+    func fill(slot: Int, at p: UnsafeMutableRawPointer, capture: Bool) -> DemoSample? {
+        var cursor = makeCursor()
+        return fill(slot: slot, at: p, capture: capture, cursor: &cursor)
+    }
+}
+
+extension PacketSource where Cursor == Void {
+    func makeCursor() {}
 }

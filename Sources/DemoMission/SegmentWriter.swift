@@ -8,6 +8,7 @@ enum SegmentWriter {
         _ source: Source, plan: FilePlan, slots: Range<Int>, into buffer: UnsafeMutableRawPointer
     ) -> Int {
         var cursor = 0
+        var state = source.makeCursor()
         var faults = plan.entries(in: slots).makeIterator()
         var next = faults.next()
         for slot in slots {
@@ -27,7 +28,7 @@ enum SegmentWriter {
                 next = faults.next()
             }
             if dropped { continue }
-            _ = source.fill(slot: slot, at: buffer + cursor, capture: false)
+            _ = source.fill(slot: slot, at: buffer + cursor, capture: false, cursor: &state)
             cursor += plan.length
             if duplicate {
                 (buffer + cursor).copyMemory(from: buffer + cursor - plan.length, byteCount: plan.length)

@@ -26,8 +26,8 @@ struct SpecSource: PacketSource {
 
     /// Bulk speed (km/s), density (cm^-3) and temperature (eV) at MET `t`.
     func plasma(_ t: Double) -> (speed: Double, density: Double, temperature: Double) {
-        let speed = 420 + 90 * sin(2 * .pi * t / (3.1 * 86400) + q0) + 25 * sin(2 * .pi * t / 26280 + q1)
-        let density = 5 * (420 / speed) * (420 / speed) * (1 + 0.2 * sin(2 * .pi * t / 19080 + q2))
+        let speed = 420 + 90 * sin(cycle(t, 3.1 * 86400) + q0) + 25 * sin(cycle(t, 26280) + q1)
+        let density = 5 * (420 / speed) * (420 / speed) * (1 + 0.2 * sin(cycle(t, 19080) + q2))
         return (speed, density, 8 * (speed / 420) * (speed / 420))
     }
 
@@ -47,7 +47,7 @@ struct SpecSource: PacketSource {
         return protons + alphas + tail + 0.5
     }
 
-    func fill(slot: Int, at p: UnsafeMutableRawPointer, capture: Bool) -> DemoSample? {
+    func fill(slot: Int, at p: UnsafeMutableRawPointer, capture: Bool, cursor: inout Void) -> DemoSample? {
         let (coarse, fine, second) = context.writeHeaders(slot: slot, at: p)
         let payloadMode = context.schedule.mode(at: Int(second))
         let calibrating = payloadMode == .calibration
