@@ -4,6 +4,10 @@ public struct DemoOptions: Sendable, Hashable, Codable {
     public var seed: UInt64
     /// Bytes to write for a day, all instruments together; the mag packet rate scales to reach it
     /// (spec and hk keep their nominal rates). Nil: the nominal rates (about 12.9 MB a day).
+    /// Above one mag packet a second the packets say MODE BURST and their times step in fractions
+    /// of a second (SHFINE); each still holds 16 vectors sampled at packet time + i/16 s, so the
+    /// vectors of neighbouring packets overlap in time (benchmark data, not a real burst). Below
+    /// it, packets are sparser (NORMAL). At most `maximumBytesPerDay`.
     public var bytesPerDay: Int?
     public var faults: DemoFaults
     public var instruments: [DemoInstrument]
@@ -23,6 +27,9 @@ public struct DemoOptions: Sendable, Hashable, Codable {
         let others = [DemoInstrument.spec, .hk].reduce(0) { $0 + $1.nominalPacketsPerDay * $1.packetLength }
         return max(1, (bytesPerDay - others) / DemoInstrument.mag.packetLength)
     }
+
+    /// The largest day: slot times are computed as slot * 86400 * 65536 / slots in 64 bits.
+    public static let maximumBytesPerDay = 400_000_000_000
 
     func packetsPerDay(_ instrument: DemoInstrument) -> Int {
         instrument == .mag ? magPacketsPerDay : instrument.nominalPacketsPerDay

@@ -124,6 +124,9 @@ import Testing
             try await DemoDay.write(day: DemoDate("2020-01-01")!, into: folder.path, options: DemoOptions(bytesPerDay: 0))
         }
         await #expect(throws: DemoError.self) {
+            try await DemoDay.write(day: DemoDate("2020-01-01")!, into: folder.path, options: DemoOptions(bytesPerDay: 500_000_000_000))
+        }
+        await #expect(throws: DemoError.self) {
             try await DemoDay.write(day: DemoDate("2020-01-01")!, into: "/proc/no-such-folder/x")
         }
         #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path).isEmpty)
