@@ -84,6 +84,7 @@ struct SynthCommand: AsyncParsableCommand {
     func runMission(_ mission: String) async throws {
         guard mission == "demo" else { throw ValidationError("--mission: '\(mission)' is not a mission this command writes (demo)") }
         guard let folder else { throw ValidationError("--mission demo needs -o FOLDER") }
+        if let output { throw ValidationError("--mission writes into -o FOLDER; '\(output)' is not used with it") }
         guard let first = DemoDate(start) else { throw ValidationError("--start: '\(start)' is not YYYY-MM-DD") }
         guard days >= 1 else { throw ValidationError("--days must be at least 1") }
         guard let faultCounts = DemoFaults(parsing: faults) else {
