@@ -92,7 +92,7 @@ let package = Package(
         // Both run the built writer-bench for failures that need their own process (a file-size limit).
         .testTarget(name: "ProductsTests", dependencies: ["Products", "Dataset", "CDF", "ReferenceFixtures"]),
         .testTarget(name: "MissionIMAPTests", dependencies: ["MissionIMAP", "Products", "Dataset", "CDF", "ReferenceFixtures"]),
-        .testTarget(name: "DemoMissionTests", dependencies: ["DemoMission", "SpacePackets", "ReferenceFixtures"]),
+        .testTarget(name: "DemoMissionTests", dependencies: ["DemoMission", "SpacePackets", "Decom", "PacketDefinitions", "Dataset", "ReferenceFixtures"]),
         .testTarget(name: "FITSTests", dependencies: ["FITS", "Dataset", "WriterTestSupport", "writer-bench"]),
         .testTarget(name: "HDF5Tests", dependencies: ["HDF5", "Dataset", "WriterTestSupport", "writer-bench"]),
     ],
