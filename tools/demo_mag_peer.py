@@ -47,8 +47,10 @@ def offsets(mission):
 
 
 def unpack20(blobs):
-    """(n, 120) bytes -> (n, 16, 3) int32: 20-bit two's complement, MSB-first, two samples per 5 bytes."""
-    raw = np.frombuffer(b"".join(blobs), dtype=np.uint8).reshape(len(blobs), 24, 5).astype(np.uint64)
+    """(n,) 120-byte values -> (n, 16, 3) int32: 20-bit two's complement, MSB-first, two samples per 5 bytes.
+    numpy's fixed-width bytes drop trailing zero bytes when read back: astype("S120") restores them."""
+    raw = np.frombuffer(np.asarray(blobs).astype("S120").tobytes(), dtype=np.uint8)
+    raw = raw.reshape(len(blobs), 24, 5).astype(np.uint64)
     word = (raw[..., 0] << 32) | (raw[..., 1] << 24) | (raw[..., 2] << 16) | (raw[..., 3] << 8) | raw[..., 4]
     first = (word >> 20) & 0xFFFFF
     second = word & 0xFFFFF
@@ -67,7 +69,7 @@ def main():
     n = ds.sizes["packet"]
     met = ds["SHCOARSE"].values.astype(np.float64) + ds["SHFINE"].values.astype(np.float64) / 65536.0
     epoch = cdflib.cdfepoch.timestamp_to_tt2000(met + DEMO_EPOCH_UNIX)
-    vectors = unpack20(list(ds["VECTORS"].values))
+    vectors = unpack20(ds["VECTORS"].values)
 
     l1a = xr.Dataset(
         {name: (("epoch",), ds[name].values) for name in ("SHCOARSE", "SHFINE", "MODE", "RANGE", "VECTOR_COUNT")},
