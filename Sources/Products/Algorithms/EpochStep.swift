@@ -31,10 +31,10 @@ struct EpochStep: ProductAlgorithm {
         if let f = fineVariable, f.column.records != records || !f.column.shape.isEmpty {
             throw data.error("variable '\(f.name)' must be a scalar with \(records) records like '\(coarse)'")
         }
-        let seconds = try NumericColumn.visit(coarseVariable.column, ToDoubles(scale: 1))!
+        let seconds = NumericColumn.visit(coarseVariable.column, ToDoubles(scale: 1))!
         var met = seconds
         if let f = fineVariable {
-            let fraction = try NumericColumn.visit(f.column, ToDoubles(scale: 1 / fineScale))!
+            let fraction = NumericColumn.visit(f.column, ToDoubles(scale: 1 / fineScale))!
             for i in 0..<records { met[i] += fraction[i] }
         }
         var column = try data.column(.tt2000, records: records, shape: [], for: output)
@@ -55,7 +55,7 @@ struct EpochStep: ProductAlgorithm {
 /// Copies a numeric column to doubles, times `scale`.
 struct ToDoubles: NumericKernel {
     var scale: Double
-    func run<T: NumericScalar>(_ values: UnsafeBufferPointer<T>) throws(ProductError) -> [Double] {
+    func run<T: NumericScalar>(_ values: UnsafeBufferPointer<T>) -> [Double] {
         [Double](unsafeUninitializedCapacity: values.count) { out, n in
             for i in 0..<values.count { out[i] = values[i].doubleValue * scale }
             n = values.count

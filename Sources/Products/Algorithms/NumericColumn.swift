@@ -85,7 +85,7 @@ enum Fill {
 /// column's own type (one switch per column, none per element).
 protocol NumericKernel {
     associatedtype Result
-    func run<T: NumericScalar>(_ values: UnsafeBufferPointer<T>) throws(ProductError) -> Result
+    func run<T: NumericScalar>(_ values: UnsafeBufferPointer<T>) -> Result
 }
 
 enum NumericColumn {
@@ -105,26 +105,24 @@ enum NumericColumn {
     }
 
     /// Runs `kernel` over `column`'s elements; nil when the column is not numeric.
-    static func visit<K: NumericKernel>(_ column: Column, _ kernel: K) throws(ProductError) -> K.Result? {
-        func typed<T: NumericScalar>(_: T.Type) throws(ProductError) -> K.Result {
+    static func visit<K: NumericKernel>(_ column: Column, _ kernel: K) -> K.Result? {
+        func typed<T: NumericScalar>(_: T.Type) -> K.Result {
             let n = column.count
-            do {
-                return try column.withUnsafeBytes { raw throws(ProductError) in
-                    try kernel.run(UnsafeBufferPointer(start: raw.baseAddress?.assumingMemoryBound(to: T.self), count: n))
-                }
-            } catch let e as ProductError { throw e } catch { fatalError("unreachable") }
+            return column.withUnsafeBytes { raw in
+                kernel.run(UnsafeBufferPointer(start: raw.baseAddress?.assumingMemoryBound(to: T.self), count: n))
+            }
         }
         switch column.elementType {
-        case .int8: return try typed(Int8.self)
-        case .int16: return try typed(Int16.self)
-        case .int32: return try typed(Int32.self)
-        case .int64: return try typed(Int64.self)
-        case .uint8: return try typed(UInt8.self)
-        case .uint16: return try typed(UInt16.self)
-        case .uint32: return try typed(UInt32.self)
-        case .uint64: return try typed(UInt64.self)
-        case .float32: return try typed(Float.self)
-        case .float64: return try typed(Double.self)
+        case .int8: return typed(Int8.self)
+        case .int16: return typed(Int16.self)
+        case .int32: return typed(Int32.self)
+        case .int64: return typed(Int64.self)
+        case .uint8: return typed(UInt8.self)
+        case .uint16: return typed(UInt16.self)
+        case .uint32: return typed(UInt32.self)
+        case .uint64: return typed(UInt64.self)
+        case .float32: return typed(Float.self)
+        case .float64: return typed(Double.self)
         default: return nil
         }
     }

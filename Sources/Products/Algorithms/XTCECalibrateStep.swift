@@ -169,9 +169,10 @@ struct XTCECalibrateStep: ProductAlgorithm {
                 for (k, c) in t.contexts.enumerated() where Self.holds(c.condition, values, r) { perRecord[r] = k + 1; break }
             }
         }
-        let kernel = CalibrateKernel(functions: functions, perRecord: perRecord, elementsPerRecord: source.elementsPerRecord)
-        let result = try NumericColumn.visit(source, kernel)!
-        column.fill(Double.self) { out in _ = out.initialize(from: result) }
+        column.fill(Double.self) { out in
+            let kernel = CalibrateKernel(functions: functions, perRecord: perRecord, elementsPerRecord: source.elementsPerRecord, out: out)
+            _ = NumericColumn.visit(source, kernel)
+        }
         return column
     }
 
@@ -181,7 +182,7 @@ struct XTCECalibrateStep: ProductAlgorithm {
             guard values[name] == nil else { return }
             let v = try data.numeric(name, in: dataset)
             guard v.column.shape.isEmpty else { throw data.error("variable '\(name)' (read by a context calibrator) must be a scalar per record") }
-            values[name] = try NumericColumn.visit(v.column, ToDoubles(scale: 1))!
+            values[name] = NumericColumn.visit(v.column, ToDoubles(scale: 1))!
         case .all(let m), .any(let m):
             for x in m { try collect(x, dataset, data, &values) }
         }
@@ -199,7 +200,7 @@ struct XTCECalibrateStep: ProductAlgorithm {
         guard NumericColumn.isInteger(source.elementType) else { throw data.error("variable '\(name)' must hold integers to take labels") }
         let width = max(1, entries.map { $0.label.utf8.count }.max() ?? 1)
         var column = try data.column(.string(width: width), records: source.records, shape: source.shape, for: name)
-        let raw = try NumericColumn.visit(source, ToInt64s())!
+        let raw = NumericColumn.visit(source, ToInt64s())!
         let encoded = entries.map { (range: $0.range, bytes: Array($0.label.utf8)) }
         column.withUnsafeMutableBytes { out in
             for i in 0..<raw.count {
@@ -217,10 +218,10 @@ struct CalibrateKernel: NumericKernel {
     var functions: [CalibrationFunction?]
     var perRecord: [Int]
     var elementsPerRecord: Int
+    var out: UnsafeMutableBufferPointer<Double>
 
-    func run<T: NumericScalar>(_ values: UnsafeBufferPointer<T>) throws(ProductError) -> [Double] {
+    func run<T: NumericScalar>(_ values: UnsafeBufferPointer<T>) {
         let isFloat = T.elementType == .float32 || T.elementType == .float64
-        var out = [Double](repeating: 0, count: values.count)
         let epr = max(elementsPerRecord, 1)
         for i in 0..<values.count {
             let f = functions[perRecord.isEmpty ? 0 : perRecord[i / epr]]
@@ -229,13 +230,12 @@ struct CalibrateKernel: NumericKernel {
             let e = f.map { $0.apply(raw) } ?? raw.double
             out[i] = e.isNaN ? Fill.float64 : e
         }
-        return out
     }
 }
 
 /// Copies an integer column to Int64s.
 struct ToInt64s: NumericKernel {
-    func run<T: NumericScalar>(_ values: UnsafeBufferPointer<T>) throws(ProductError) -> [Int64] {
+    func run<T: NumericScalar>(_ values: UnsafeBufferPointer<T>) -> [Int64] {
         values.map(\.int64Value)
     }
 }
