@@ -71,6 +71,13 @@ struct StepData {
         }
     }
 
+    /// A column from values (small support data).
+    func values<T: ColumnScalar>(_ values: [T], shape: [Int] = [], recordVarying: Bool = true, for name: String) throws(ProductError) -> Column {
+        do { return try Column(values, shape: shape, recordVarying: recordVarying) } catch {
+            throw self.error("cannot make '\(name)': \(error)")
+        }
+    }
+
     /// Keeps a variable's dimension names when its new column has the same shape.
     static func dimensions(of source: Variable, for column: Column) -> [String] {
         source.column.shape == column.shape ? source.dimensionNames : []
