@@ -7,7 +7,7 @@ import Dataset
 /// Parameters: `variables` (required, list of `[N, ...]` variables, all with the same N), `cadence`
 /// (required, seconds between samples), `epoch` (default `epoch`), `others` (`repeat` default: the
 /// other record-varying scalars are repeated N times; `drop`: removed; other record-varying arrays
-/// are always removed), `sample_index` (name of an int32 variable giving each sample's index in its
+/// and binary blobs are always removed), `sample_index` (name of an int32 variable giving each sample's index in its
 /// packet; none by default). Non-record-varying variables are kept. A fill epoch stays fill.
 /// Costs one copy of each expanded column (its bytes are already in sample order) and N writes
 /// per record for the epoch and each repeated scalar.
@@ -73,13 +73,18 @@ struct ExpandSamplesStep: ProductAlgorithm {
                 out.append(Variable(v.name, column, dimensions: Array(v.dimensionNames.dropFirst()), attributes: v.attributes))
             } else if !v.column.isRecordVarying {
                 out.append(v)
-            } else if repeatOthers && v.column.shape.isEmpty && v.column.records == records {
+            } else if repeatOthers && v.column.shape.isEmpty && v.column.records == records && !Self.isBinary(v.column.elementType) {
                 var column = try data.column(v.column.elementType, records: total, shape: [], for: v.name)
                 Self.repeatEach(v.column, samples, into: &column)
                 out.append(Variable(v.name, column, attributes: v.attributes))
             }
         }
         return try data.build(out, attributes: input.attributes)
+    }
+
+    static func isBinary(_ type: ElementType) -> Bool {
+        if case .binary = type { return true }
+        return false
     }
 
     /// Writes each element of `source` `times` times in a row.
