@@ -6,7 +6,10 @@ import Testing
 /// A linear test clock: TT2000 = 1e12 ns + MET seconds (so expected epochs are easy to write).
 struct AlgorithmTestClock: MissionClock {
     static let base: Int64 = 1_000_000_000_000
-    func tt2000(met: Double) -> Int64 { Self.base + Int64((met * 1e9).rounded()) }
+    func tt2000(met: Double) -> Int64 {
+        let seconds = met.rounded(.down)
+        return Self.base + Int64(seconds) * 1_000_000_000 + Int64(((met - seconds) * 1e9).rounded())
+    }
 }
 
 /// Builds recipe parameters with file and line, runs steps from `AlgorithmLibrary.standard`, and
@@ -106,7 +109,7 @@ private typealias F = AlgorithmFixture
         let epoch = try #require(out["epoch"])
         #expect(epoch.column.elementType == .tt2000)
         #expect(try epoch.column.values(as: Int64.self) == [
-            1_000_000_000_000 + 100_000_000_000, 1_000_000_000_000 + 101_500_000_000, 1_000_000_000_000 + 4_000_000_000_250_000_000,
+            1_000_000_000_000 + 100_000_000_000, 1_000_000_000_000 + 101_500_000_000, 1_000_000_000_000 + 4_000_000_000_250_000_000 as Int64,
         ])
         // Coarse only, own name.
         let coarse = try F.run("epoch", F.map(1, [("coarse", F.s("SHCOARSE")), ("name", F.s("t"))]), on: input)
@@ -147,12 +150,12 @@ private typealias F = AlgorithmFixture
         let v = try #require(signed["vectors"])
         #expect(v.column.elementType == .int32)
         #expect(v.column.shape == [2])
-        // Second record: 0x80007 = -524281 (two's complement of 20 bits), 0xFFFFF = -1.
-        #expect(try v.column.values(as: Int32.self) == [74565, -2, -524281, -1])
+        // Second record: 1000 0000 0000 0000 0000 = -524288, 0111 1111 1111 1111 1111 = 524287.
+        #expect(try v.column.values(as: Int32.self) == [74565, -2, -524288, 524287])
         #expect(signed.variables.map(\.name) == ["VECTORS", "vectors"])
         let unsigned = try F.run("unpack", F.map(1, [("field", F.s("VECTORS")), ("bits", F.i(20)), ("shape", F.list([F.i(2)]))]), on: input)
         #expect(unsigned.variables.map(\.name) == ["VECTORS"])
-        #expect(try unsigned["VECTORS"]!.column.values(as: Int32.self) == [74565, 1_048_574, 524_295, 1_048_575])
+        #expect(try unsigned["VECTORS"]!.column.values(as: Int32.self) == [74565, 1_048_574, 524_288, 524_287])
         // 3-bit fields after a 2-bit offset: 10|101 110 0|11 000 000 -> 5, 6, 3, 0.
         let small = try F.dataset([("B", try Column(blobs: [[0b1010_1110, 0b0110_0000]], width: 2))])
         let three = try F.run("unpack", F.map(1, [("field", F.s("B")), ("bits", F.i(3)), ("offset_bits", F.i(2)), ("shape", F.list([F.i(4)]))]), on: small)
@@ -171,7 +174,7 @@ private typealias F = AlgorithmFixture
             for _ in 0..<records {
                 let values: [Int64] = (0..<perRecord).map { _ in
                     let pattern = bits == 64 ? generator.next() : generator.next() & ((UInt64(1) << UInt64(bits)) - 1)
-                    if signed && bits < 64 && pattern >> UInt64(bits - 1) == 1 { return Int64(bitPattern: pattern) - (Int64(1) << Int64(bits)) }
+                    if signed && bits < 64 && pattern >> UInt64(bits - 1) == 1 { return Int64(bitPattern: pattern) &- (Int64(1) &<< Int64(bits)) }
                     return Int64(bitPattern: pattern)
                 }
                 expected += values
@@ -231,8 +234,8 @@ private typealias F = AlgorithmFixture
         ])
         let out = try F.run("divide", F.map(1, [("variable", F.s("COUNTS")), ("by", F.s("ACCUM_MS")), ("scale", F.d(0.001)), ("name", F.s("RATES"))]), on: input)
         let rates = try F.doubles(out, "RATES")
-        let expected = [10 / 0.1, 20 / 0.1, 30 / 0.1, -1e31, -1e31, -1e31, 1 / 0.25, 2 / 0.25, 3 / 0.25]
-        for (a, e) in zip(rates, expected) { #expect(abs(a - e) <= 1e-9 * abs(e)) }
+        let expected: [Double] = [100, 200, 300, -1e31, -1e31, -1e31, 4, 8, 12]
+        for (a, e) in zip(rates, expected) { #expect(Swift.abs(a - e) <= 1e-9 * Swift.abs(e)) }
         let missing = #expect(throws: ProductError.self) {
             try F.run("divide", F.map(1, [("variable", F.s("COUNTS")), ("by", F.s("ACCUM"))]), on: input)
         }

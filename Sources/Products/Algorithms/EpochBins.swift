@@ -3,8 +3,9 @@ import Dataset
 /// Fixed-cadence time bins aligned to the start of the product's UTC day: which output record (a
 /// non-empty bin) each input record falls in. Shared by `average`, `spectrogram` and `histogram`.
 ///
-/// Records before the day's start or at/after its end (the next day's start, so a leap-second day
-/// has 86401 s) belong to no bin and are left out. Costs one divide per record and two Int32 arrays
+/// Bins follow UTC: bin b starts b * cadence seconds after 00:00:00, and a leap second
+/// (23:59:60, the only place UTC inserts one) belongs to the day's last bin. Records before the
+/// day's start or at/after the next day's start belong to no bin and are left out. Costs one divide per record and two Int32 arrays
 /// (per record and per bin).
 struct EpochBins {
     /// For each input record, its output record, or -1.
@@ -18,14 +19,15 @@ struct EpochBins {
 
     init(epoch: Column, day: MissionDay, cadence: Int64) {
         let (start, end) = DayBounds.bounds(day)
-        let bins = Int((end - start + cadence - 1) / cadence)
+        let nominalDay: Int64 = 86_400_000_000_000
+        let bins = Int((nominalDay + cadence - 1) / cadence)
         var binOf = [Int32](repeating: -1, count: epoch.records)
         var perBin = [UInt32](repeating: 0, count: bins)
         epoch.withTyped(Int64.self) { t in
             for r in 0..<t.count {
                 let e = t[r]
                 guard e >= start, e < end else { continue }
-                let b = Int((e - start) / cadence)
+                let b = min(Int((e - start) / cadence), bins - 1)
                 binOf[r] = Int32(b)
                 perBin[b] += 1
             }
