@@ -70,6 +70,20 @@ private typealias F = AlgorithmFixture
         let noOffsets = try F.run("scale_by_index", F.map(1, [("variable", F.s("vectors")), ("index", F.s("RANGE")), ("factors", factors)]), on: input)
         #expect(try F.doubles(noOffsets, "vectors").prefix(3) == [50, -100, 150])
 
+        // The demo mission's layout: a header, then one `axis,offset` row per component.
+        try F.write("# per-axis offsets\n# Columns: axis, offset_nT\naxis,offset_nT\nx,0.412\ny,-0.275\nz,0.138\n", to: dir + "/axes.csv")
+        let axes = try F.run("scale_by_index", F.map(1, [("variable", F.s("vectors")), ("index", F.s("RANGE")), ("factors", F.numbers([0.0078125, 0.03125, 0.125])),
+                                                         ("offsets_table", F.s("axes.csv"))]), on: input, missionDirectory: dir)
+        let offsets: [Double] = [0.412, -0.275, 0.138]
+        var expectedAxes: [Double] = [100 * 0.0078125, -200 * 0.0078125, 300 * 0.0078125, 4 * 0.125, 5 * 0.125, 6 * 0.125]
+        for i in 0..<6 { expectedAxes[i] -= offsets[i % 3] }
+        #expect(try Array(F.doubles(axes, "vectors").prefix(6)) == expectedAxes)
+        try F.write("axis,offset_nT\nx,0.4\n1.0,2.0\n", to: dir + "/mixed.csv")
+        let mixed = #expect(throws: ConfigurationError.self) {
+            try F.step("scale_by_index", F.map(1, [("variable", F.s("v")), ("index", F.s("R")), ("factors", factors), ("offsets_table", F.s("mixed.csv"))]), missionDirectory: dir)
+        }
+        #expect(mixed?.location == ConfigLocation(file: dir + "/mixed.csv", line: 3))
+
         let wrongCount = #expect(throws: ProductError.self) {
             try F.run("scale_by_index", F.map(1, [("variable", F.s("vectors")), ("index", F.s("RANGE")), ("factors", factors),
                                                   ("offsets", F.numbers([1, 2]))]), on: input)

@@ -6,7 +6,8 @@ import Dataset
 ///
 /// Parameters: `variable` (required, numeric, any shape), `index` (required, integer scalar per
 /// record), `factors` (required, list: the factor for index 0, 1, ...), `offsets` (list, one per
-/// element of the last dimension) or `offsets_table` (CSV file with one data row of those numbers),
+/// element of the last dimension) or `offsets_table` (CSV file: one data row of those numbers, or
+/// one `name,offset` row per component in order, e.g. `x,0.412` `y,-0.275` `z,0.138`),
 /// `name` (default `variable`: replaces it). An index outside the list, or a fill input, gives fill.
 /// Costs a multiply and a subtract per element.
 struct ScaleByIndexStep: ProductAlgorithm {
@@ -28,12 +29,20 @@ struct ScaleByIndexStep: ProductAlgorithm {
             guard offsets == nil else {
                 throw ConfigurationError("give either 'offsets' or 'offsets_table' to step 'scale_by_index', not both", at: location)
             }
-            let table = try TableFile(path: path, referencedAt: location)
-            guard table.rows.count == 1 else {
-                let at = table.rows.count > 1 ? table.location(table.rows[1]) : location
-                throw ConfigurationError("offsets table '\(path)' must have exactly one row of numbers, found \(table.rows.count)", at: at)
+            let table = try TableFile(path: path, referencedAt: location, labelled: true)
+            if let first = table.rows.first, first.label != nil {
+                // One `name,offset` row per component.
+                for row in table.rows where row.label == nil || row.values.count != 1 {
+                    throw ConfigurationError("expected a 'name,offset' row like the first one", at: table.location(row))
+                }
+                offsets = table.rows.map { $0.values[0] }
+            } else {
+                guard table.rows.count == 1 else {
+                    let at = table.rows.count > 1 ? table.location(table.rows[1]) : location
+                    throw ConfigurationError("offsets table '\(path)' must have one row of numbers (or one 'name,offset' row per component), found \(table.rows.count) rows", at: at)
+                }
+                offsets = table.rows[0].values
             }
-            offsets = table.rows[0].values
         }
     }
 

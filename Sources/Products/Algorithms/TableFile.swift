@@ -8,16 +8,17 @@ import Darwin
 
 /// A small numeric CSV table (calibration and lookup tables named by recipes): one row per line,
 /// comma-separated numbers, `#` comments, blank lines ignored, and a first non-numeric line taken as
-/// a header. Every problem is a `ConfigurationError` naming the file and line.
+/// a header. With `labelled`, a row may start with a name (`x,0.412`). Every problem is a
+/// `ConfigurationError` naming the file and line.
 ///
 /// Costs one read of the file and one array per row, once when the mission is loaded.
 struct TableFile {
-    struct Row { var line: Int; var values: [Double] }
+    struct Row { var line: Int; var label: String?; var values: [Double] }
     let path: String
     let rows: [Row]
 
     /// Reads `path`; `referencedAt` is where the recipe names it (for a missing file).
-    init(path: String, referencedAt location: ConfigLocation) throws(ConfigurationError) {
+    init(path: String, referencedAt location: ConfigLocation, labelled: Bool = false) throws(ConfigurationError) {
         self.path = path
         guard let text = Self.read(path) else {
             throw ConfigurationError("cannot read table file '\(path)'", at: location)
@@ -29,16 +30,20 @@ struct TableFile {
             lineNumber += 1
             var line = Substring(raw)
             if let hash = line.firstIndex(of: "#") { line = line[..<hash] }
-            let fields = line.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters() }
+            var fields = line.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters() }
             if fields.allSatisfy(\.isEmpty) { continue }
+            var label: String?
+            if labelled, fields.count > 1, Double(fields[0]) == nil, fields.dropFirst().allSatisfy({ Double($0) != nil }) {
+                label = fields.removeFirst()
+            }
             let numbers = fields.map { Double($0) }
             defer { firstContent = false }
             if numbers.contains(where: { $0 == nil }) {
-                if firstContent { continue }  // a header line
+                if firstContent && label == nil { continue }  // a header line
                 let bad = fields.first { Double($0) == nil } ?? ""
                 throw ConfigurationError("'\(bad)' is not a number", at: ConfigLocation(file: path, line: lineNumber))
             }
-            rows.append(Row(line: lineNumber, values: numbers.map { $0! }))
+            rows.append(Row(line: lineNumber, label: label, values: numbers.map { $0! }))
         }
         self.rows = rows
     }

@@ -136,10 +136,12 @@ struct XTCECalibrateStep: ProductAlgorithm {
         let data = StepData(context, step: Self.name)
         var dataset = input
         for t in targets {
-            guard dataset[t.parameter] != nil else {
+            guard let present = dataset[t.parameter] else {
                 if explicit { _ = try data.variable(t.parameter, in: dataset) }
                 continue
             }
+            // Without a list, a same-named column that holds no numbers (text, bytes) is not a raw value.
+            if !explicit && !NumericColumn.isNumeric(present.column.elementType) { continue }
             let source = try data.numeric(t.parameter, in: dataset)
             if !t.labels.isEmpty {
                 guard makeLabels else { continue }
