@@ -108,7 +108,7 @@ struct JoinStep: ProductAlgorithm {
                 }
                 var best = -1
                 var bestDistance = Int64.max
-                for p in [lo - 1, lo] where p >= 0 && p < sorted.count && sorted[p] != Fill.tt2000 {
+                for p in (lo - 1)...lo where p >= 0 && p < sorted.count && sorted[p] != Fill.tt2000 {
                     let (diff, overflow) = sorted[p].subtractingReportingOverflow(t)
                     if overflow { continue }
                     let distance = diff.magnitude > UInt64(Int64.max) ? Int64.max : Int64(diff.magnitude)

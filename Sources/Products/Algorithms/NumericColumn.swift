@@ -127,3 +127,10 @@ enum NumericColumn {
         }
     }
 }
+
+/// Copies an integer column to Int64s.
+struct ToInt64s: NumericKernel {
+    func run<T: NumericScalar>(_ values: UnsafeBufferPointer<T>) -> [Int64] {
+        values.map(\.int64Value)
+    }
+}

@@ -82,13 +82,23 @@ struct ScaleKernel: NumericKernel {
     func run<T: NumericScalar>(_ values: UnsafeBufferPointer<T>) {
         let epr = elementsPerRecord, k = offsets.count
         guard epr > 0 else { return }
+        let groups = epr / k
         offsets.withUnsafeBufferPointer { off in
-            for r in 0..<factors.count {
-                let f = factors[r]
-                let base = r * epr
-                for e in 0..<epr {
-                    let v = values[base + e]
-                    out[base + e] = f.isNaN || v.isFillOrNaN ? Fill.float64 : v.doubleValue * f - off[e % k]
+            factors.withUnsafeBufferPointer { factors in
+                for r in 0..<factors.count {
+                    let f = factors[r]
+                    let base = r * epr
+                    if f.isNaN {
+                        for e in 0..<epr { out[base + e] = Fill.float64 }
+                        continue
+                    }
+                    for g in 0..<groups {
+                        for c in 0..<k {
+                            let i = base + g * k + c
+                            let v = values[i]
+                            out[i] = v.isFillOrNaN ? Fill.float64 : v.doubleValue * f - off[c]
+                        }
+                    }
                 }
             }
         }
