@@ -137,6 +137,12 @@ private typealias F = AlgorithmFixture
               <xtce:Enumeration value="0" label="SAFE"/><xtce:Enumeration value="1" label="SCIENCE"/><xtce:Enumeration value="2" label="CALIBRATION"/>
             </xtce:EnumerationList>
           </xtce:EnumeratedParameterType>
+          <xtce:ArrayParameterType name="TEMPS_T" arrayTypeRef="TEMP_T">
+            <xtce:DimensionList><xtce:Dimension>
+              <xtce:StartingIndex><xtce:FixedValue>0</xtce:FixedValue></xtce:StartingIndex>
+              <xtce:EndingIndex><xtce:FixedValue>1</xtce:FixedValue></xtce:EndingIndex>
+            </xtce:Dimension></xtce:DimensionList>
+          </xtce:ArrayParameterType>
           <xtce:BooleanParameterType name="HV_T" oneStringValue="ON" zeroStringValue="OFF"><xtce:IntegerDataEncoding sizeInBits="1"/></xtce:BooleanParameterType>
         </xtce:ParameterTypeSet>
         <xtce:ParameterSet>
@@ -146,6 +152,7 @@ private typealias F = AlgorithmFixture
           <xtce:Parameter name="L" parameterTypeRef="LIN_T"/>
           <xtce:Parameter name="MODE" parameterTypeRef="MODE_T"/>
           <xtce:Parameter name="HV_STATE" parameterTypeRef="HV_T"/>
+          <xtce:Parameter name="TEMPS" parameterTypeRef="TEMPS_T"/>
         </xtce:ParameterSet>
         <xtce:ContainerSet>
           <xtce:SequenceContainer name="HK">
@@ -153,6 +160,7 @@ private typealias F = AlgorithmFixture
               <xtce:ParameterRefEntry parameterRef="MAG_TEMP"/><xtce:ParameterRefEntry parameterRef="RANGE"/>
               <xtce:ParameterRefEntry parameterRef="C"/><xtce:ParameterRefEntry parameterRef="L"/>
               <xtce:ParameterRefEntry parameterRef="MODE"/><xtce:ParameterRefEntry parameterRef="HV_STATE"/>
+              <xtce:ParameterRefEntry parameterRef="TEMPS"/>
             </xtce:EntryList>
           </xtce:SequenceContainer>
         </xtce:ContainerSet>
@@ -168,6 +176,7 @@ private typealias F = AlgorithmFixture
             ("L", try Column([UInt16(500), 1000, 2000])),
             ("MODE", try Column([UInt8(0), 2, 7])),
             ("HV_STATE", try Column([UInt8(1), 0, 1])),
+            ("TEMPS", try Column([UInt16(1000), 2000, 3000, 4000, 5000, 6000], shape: [2])),
         ])
     }
 
@@ -175,7 +184,7 @@ private typealias F = AlgorithmFixture
         let dir = try F.directory()
         try F.write(Self.definitions, to: dir + "/demo.xml")
         let out = try F.run("xtce_calibrate", F.map(1, [("definitions", F.s("demo.xml"))]), on: try Self.hk(), missionDirectory: dir)
-        #expect(out.variables.map(\.name) == ["MAG_TEMP", "MAG_TEMP_eng", "RANGE", "C", "C_eng", "L", "L_eng", "MODE", "MODE_label", "HV_STATE", "HV_STATE_label"])
+        #expect(out.variables.map(\.name) == ["MAG_TEMP", "MAG_TEMP_eng", "RANGE", "C", "C_eng", "L", "L_eng", "MODE", "MODE_label", "HV_STATE", "HV_STATE_label", "TEMPS", "TEMPS_eng"])
         // -50 + 0.01 raw
         #expect(try F.doubles(out, "MAG_TEMP_eng") == [-50 + 0.01 * 5000, -50 + 0.01 * 7500, -50])
         // RANGE 1 selects 10 + 2 raw, else -raw.
@@ -184,12 +193,13 @@ private typealias F = AlgorithmFixture
         #expect(try F.doubles(out, "L_eng") == [-25, 0, -1e31])
         #expect(try out["MODE_label"]!.column.strings() == ["SAFE", "CALIBRATION", ""])
         #expect(try out["HV_STATE_label"]!.column.strings() == ["ON", "OFF", "ON"])
+        // An array of calibrated elements: the element type's calibrator on every element.
+        #expect(out["TEMPS_eng"]!.column.shape == [2])
+        #expect(try F.doubles(out, "TEMPS_eng") == [-40, -30, -20, -10, 0, 10])
 
         let replaced = try F.run("xtce_calibrate", F.map(1, [("definitions", F.s("demo.xml")), ("parameters", F.strings(["MAG_TEMP", "MODE"])),
                                                              ("replace", F.b(true)), ("label_suffix", F.s("_text"))]), on: try Self.hk(), missionDirectory: dir)
-        #expect(replaced.variables.map(\.name) == ["MAG_TEMP", "MODE", "MODE_text", "RANGE", "C", "L", "HV_STATE"].sorted { a, b in
-            ["MAG_TEMP", "RANGE", "C", "L", "MODE", "MODE_text", "HV_STATE"].firstIndex(of: a)! < ["MAG_TEMP", "RANGE", "C", "L", "MODE", "MODE_text", "HV_STATE"].firstIndex(of: b)!
-        })
+        #expect(replaced.variables.map(\.name) == ["MAG_TEMP", "RANGE", "C", "L", "MODE", "MODE_text", "HV_STATE", "TEMPS"])
         #expect(replaced["MAG_TEMP"]!.column.elementType == .float64)
         #expect(try F.doubles(replaced, "MAG_TEMP") == [0, 25, -50])
     }

@@ -103,6 +103,16 @@ private typealias F = AlgorithmFixture
             try F.run("spectrogram", F.map(1, [("variable", F.s("rates")), ("support", F.s("SWEEP")), ("cadence", F.d(60))]), on: input)
         }
         #expect(support?.message.contains("'SWEEP'") == true)
+
+        // A support variable that varies by record is averaged with the data.
+        let varying = try F.dataset([
+            ("epoch", try Column.tt2000([Self.tt(0), Self.tt(4)])),
+            ("rates", try Column([1.0, 10, 3, 30], shape: [2])),
+            ("energy", try Column([Float(10), 20, 12, 22], shape: [2])),
+        ])
+        let averaged = try F.run("spectrogram", F.map(1, [("variable", F.s("rates")), ("support", F.s("energy")), ("cadence", F.d(60))]), on: varying)
+        #expect(try F.doubles(averaged, "energy") == [11, 21])
+        #expect(try averaged["count"]!.column.values(as: UInt32.self) == [2])
     }
 
     @Test func histogramCountsValuesPerInterval() throws {
