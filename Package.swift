@@ -54,7 +54,8 @@ let package = Package(
             dependencies: [
                 "SpacePackets", "PacketDefinitions", "Decom", "Dataset", "CDF", "FITS", "HDF5",
                 .product(name: "Yams", package: "Yams"),
-            ]
+            ],
+            exclude: ["Algorithms/README.md"]
         ),
         // Mission-specific product steps in Swift (ProductAlgorithm conformers) for IMAP: MAG L1A vector
         // unpacking, SWAPI L1/L2. Kept out of Products so that the core stays mission-agnostic.
