@@ -54,7 +54,8 @@ let package = Package(
             dependencies: [
                 "SpacePackets", "PacketDefinitions", "Decom", "Dataset", "CDF", "FITS", "HDF5",
                 .product(name: "Yams", package: "Yams"),
-            ]
+            ],
+            exclude: ["Algorithms/README.md"]
         ),
         // Mission-specific product steps in Swift (ProductAlgorithm conformers) for IMAP: MAG L1A vector
         // unpacking, SWAPI L1/L2. Kept out of Products so that the core stays mission-agnostic.
@@ -92,7 +93,7 @@ let package = Package(
         // Both run the built writer-bench for failures that need their own process (a file-size limit).
         .testTarget(name: "ProductsTests", dependencies: ["Products", "Dataset", "CDF", "ReferenceFixtures"]),
         .testTarget(name: "MissionIMAPTests", dependencies: ["MissionIMAP", "Products", "Dataset", "CDF", "ReferenceFixtures"]),
-        .testTarget(name: "DemoMissionTests", dependencies: ["DemoMission", "SpacePackets", "ReferenceFixtures"]),
+        .testTarget(name: "DemoMissionTests", dependencies: ["DemoMission", "SpacePackets", "Decom", "PacketDefinitions", "Dataset", "ReferenceFixtures"]),
         .testTarget(name: "FITSTests", dependencies: ["FITS", "Dataset", "WriterTestSupport", "writer-bench"]),
         .testTarget(name: "HDF5Tests", dependencies: ["HDF5", "Dataset", "WriterTestSupport", "writer-bench"]),
     ],
