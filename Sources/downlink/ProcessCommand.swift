@@ -96,11 +96,11 @@ struct ProcessCommand: AsyncParsableCommand {
     }
 }
 
-/// The steps `downlink process` recipes may name. Until the standard library
-/// (Sources/Products/Algorithms, `AlgorithmLibrary.standard`) and the IMAP steps are merged, only the
-/// engine's own steps are known; afterwards this becomes `.standard` plus `MissionIMAP`'s registration.
+/// The steps `downlink process` recipes may name: the standard library (Sources/Products/Algorithms)
+/// plus the engine's own (`support`, `time_order`, added by the loader). Mission-specific steps in
+/// Swift (MissionIMAP) are registered here once their target provides a registration.
 enum MissionLibrary {
-    static var library: AlgorithmLibrary { AlgorithmLibrary() }
+    static var library: AlgorithmLibrary { AlgorithmLibrary.standard }
 }
 
 /// A failure reported as `Error: message` with exit status 1.

@@ -221,6 +221,7 @@ struct ProcessDemoDayTests {
         }
         func product(_ id: String) throws -> Dataset { try CDFReader(path: out + "/demo_\(id)_20250101_v001.cdf").dataset() }
 
+        #expect(!samples("mag").isEmpty && !samples("spec").isEmpty && !samples("hk").isEmpty)
         // MAG L2: B = counts * nT_per_count[RANGE] - offset (calibration/mag_calibration.csv), |B| its norm.
         let scale = [0.0078125, 0.03125, 0.125, 0.5]
         let offsets = Dictionary(uniqueKeysWithValues: try table("mag_calibration.csv").map { ($0[0], Double($0[1])!) })
