@@ -129,6 +129,27 @@ import Testing
         #expect(l1a["epoch"]?.attributes["MONOTON"] == nil)
     }
 
+    @Test func filesHoldingOtherAPIDsDecodeEveryPacketOfTheInstrument() async throws {
+        // A file with another instrument's packets between this one's (as real IMAP files have):
+        // those must not be taken for junk while scanning.
+        let dir = try TestMission.write(TestMission.yaml(formats: "[cdf]"))
+        let mission = try Mission.load(directory: dir, library: TestMission.library)
+        let p = TestMission.packets(day: day, count: 6)
+        var bytes: [UInt8] = []
+        for (i, packet) in p.enumerated() {
+            bytes += TestMission.bytes([packet])
+            bytes += TestMission.bytes([TestMission.Packet(coarse: UInt32(i), fine: 0, range: 0, bx: 0)], apid: 1200 + UInt16(i % 2))
+        }
+        let l0 = dir + "/mixed.pkts"
+        try Data(bytes).write(to: URL(fileURLWithPath: l0))
+        let output = try Fixtures.temporaryDirectory().path
+        let made = try await MissionProcessor(mission: mission).make(
+            Set(mission.products.map(\.id)), day: day, level0: ["mag": [l0]], upstream: { _, _ in nil }, versions: [:], into: output)
+        #expect(made.map(\.records) == [6, 6])
+        let l2 = try CDFReader(path: made[1].paths[0]).dataset()
+        #expect(try l2["B"]?.column.values(as: Double.self) == p.map { Double($0.bx) * factors[Int($0.range)] })
+    }
+
     @Test func makeableFollowsTheL0Present() throws {
         let dir = try TestMission.write(TestMission.yaml())
         let processor = MissionProcessor(mission: try Mission.load(directory: dir, library: TestMission.library))

@@ -142,7 +142,9 @@ public struct MissionProcessor: ProductMaker {
                       let files = level0[name], !files.isEmpty else { continue }
                 group.addTask {
                     let start = ContinuousClock.now
-                    let rules = ScanRules(knownAPIDs: Set(instrument.apids))
+                    // No known-APID list: a file may hold other instruments' APIDs, which must not
+                    // count as junk; the decode below keeps this instrument's APIDs.
+                    let rules = ScanRules()
                     let scanned: [ScannedFile]
                     do { scanned = try await PacketScanner.scan(paths: files, rules: rules) } catch {
                         throw ProductError(product: name, "cannot scan L0: \(error)")
