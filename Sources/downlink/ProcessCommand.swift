@@ -45,7 +45,7 @@ struct ProcessCommand: AsyncParsableCommand {
         guard let day = MissionDay(date) else { throw ValidationError("--date must be YYYY-MM-DD, got '\(date)'") }
         guard dataVersion >= 1 else { throw ValidationError("--data-version must be 1 or more") }
         let loaded: Mission
-        do { loaded = try Mission.load(directory: mission, library: MissionLibrary.library) } catch {
+        do { loaded = try MissionLibrary.load(directory: mission) } catch {
             throw ProcessFailure(error.description)
         }
         var requested: Set<ProductID>? = nil
@@ -101,6 +101,13 @@ struct ProcessCommand: AsyncParsableCommand {
 /// Swift (MissionIMAP) are registered here once their target provides a registration.
 enum MissionLibrary {
     static var library: AlgorithmLibrary { AlgorithmLibrary.standard }
+
+    /// Loads a mission folder the way every command does (`process`, and the pipeline's `reprocess`
+    /// and `watch` through `MissionProcessor(mission:)`): this library, and the SPICE clock once
+    /// Sources/Products/Time provides it (pass `spiceClock:` here).
+    static func load(directory: String) throws(ConfigurationError) -> Mission {
+        try Mission.load(directory: directory, library: library)
+    }
 }
 
 /// A failure reported as `Error: message` with exit status 1.
