@@ -30,6 +30,9 @@ struct ProcessCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Only this product and what it needs (repeat for several), e.g. mag_l2_norm.")
     var product: [String] = []
 
+    @Option(name: .long, help: "Write this format instead of the mission's (repeat for several): cdf, fits, hdf5.")
+    var format: [String] = []
+
     @Option(name: .long, help: "Version written in file names and Data_version.")
     var dataVersion: Int = 1
 
@@ -59,6 +62,13 @@ struct ProcessCommand: AsyncParsableCommand {
             }
             requested = ids
         }
+        var formats: [ProductFormat]? = nil
+        if !format.isEmpty {
+            formats = try format.map { text in
+                guard let f = ProductFormat(rawValue: text) else { throw ValidationError("--format must be cdf, fits or hdf5, got '\(text)'") }
+                return f
+            }
+        }
         let level0 = try await Level0Finder(mission: loaded, day: day).find(inputs)
         let processor = MissionProcessor(mission: loaded)
         let ids = processor.makeable(withLevel0Of: Set(level0.keys), requested: requested)
@@ -77,7 +87,7 @@ struct ProcessCommand: AsyncParsableCommand {
         do {
             made = try await processor.make(Set(ids), day: day, level0: level0, upstream: { _, _ in nil },
                                             versions: Dictionary(uniqueKeysWithValues: ids.map { ($0, dataVersion) }),
-                                            into: output, progress: { event in
+                                            into: output, formats: formats, progress: { event in
                 if case .made(let p, let s) = event { seconds.set(p.id, s) }
                 progress?.update(event)
             })

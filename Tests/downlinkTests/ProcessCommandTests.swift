@@ -136,6 +136,13 @@ import Testing
         #expect(t.stdout.contains("total: 1 products"))
         #expect(!t.stdout.contains("ina_l1a_raw"))
         #expect(FileManager.default.fileExists(atPath: out + "/cli_inb_l1a_raw_20250101_v002.cdf"))
+
+        // --format replaces the mission's formats.
+        let f = try cli.downlink("process", "--mission", dir.path, "--date", "2025-01-01", "--output", out, "--product", "ina_l1a_raw",
+                                 "--format", "fits", "--format", "hdf5", "--data-version", "3", inbox.path)
+        #expect(f.status == 0, "\(f.stderr)")
+        let written = try FileManager.default.contentsOfDirectory(atPath: out).filter { $0.contains("_v003") }.sorted()
+        #expect(written == ["cli_ina_l1a_raw_20250101_v003.fits", "cli_ina_l1a_raw_20250101_v003.h5"])
     }
 
     @Test func configurationErrorsNameFileAndLineAndWriteNothing() throws {

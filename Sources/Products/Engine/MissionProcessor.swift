@@ -65,11 +65,12 @@ public struct MissionProcessor: ProductMaker {
         try await make(products, day: day, level0: level0, upstream: upstream, versions: versions, into: folder, progress: nil)
     }
 
-    /// `make` with a progress report after each decoded instrument and each written product.
+    /// `make` with a progress report after each decoded instrument and each written product, and
+    /// optionally other formats than the configured ones (`formats`, for every product).
     public func make(
         _ products: Set<ProductID>, day: MissionDay, level0: [String: [String]],
         upstream: @escaping @Sendable (ProductID, MissionDay) -> String?, versions: [ProductID: Int], into folder: String,
-        progress: (@Sendable (ProcessProgress) -> Void)?
+        formats: [ProductFormat]? = nil, progress: (@Sendable (ProcessProgress) -> Void)?
     ) async throws -> [MadeProduct] {
         for id in products where mission.recipe(id) == nil {
             throw ProductError(product: id.description, "not a product of mission \(mission.name)")
@@ -104,7 +105,8 @@ public struct MissionProcessor: ProductMaker {
                 for recipe in ready {
                     group.addTask {
                         try self.makeOne(recipe, day: day, level0: level0Data, made: finished, products: products, upstream: upstream,
-                                         version: versions[recipe.id] ?? 1, staging: staging, folder: folder, progress: progress)
+                                         version: versions[recipe.id] ?? 1, formats: formats ?? recipe.formats, staging: staging,
+                                         folder: folder, progress: progress)
                     }
                 }
                 var out: [(ProductID, Dataset, MadeProduct)] = []
@@ -177,7 +179,7 @@ public struct MissionProcessor: ProductMaker {
 
     private func makeOne(
         _ recipe: ProductRecipe, day: MissionDay, level0: [String: Level0Data], made: [ProductID: Dataset], products: Set<ProductID>,
-        upstream: @Sendable (ProductID, MissionDay) -> String?, version: Int, staging: String, folder: String,
+        upstream: @Sendable (ProductID, MissionDay) -> String?, version: Int, formats: [ProductFormat], staging: String, folder: String,
         progress: (@Sendable (ProcessProgress) -> Void)?
     ) throws(ProductError) -> (ProductID, Dataset, MadeProduct) {
         let start = ContinuousClock.now
@@ -231,7 +233,7 @@ public struct MissionProcessor: ProductMaker {
         let writer = ProductFileWriter(compression: mission.compression)
         var paths: [String] = []
         var bytes = 0
-        for format in recipe.formats {
+        for format in formats {
             let name = mission.naming.fileName(mission: mission.name, product: recipe.id, day: day, version: version, format: format)
             bytes += try writer.write(final, level: recipe.id.level, format: format, to: staging + "/" + name, product: product)
             paths.append(folder + "/" + name)
