@@ -104,7 +104,7 @@ public struct MissionProcessor: ProductMaker {
             let results = try await withThrowingTaskGroup(of: (ProductID, Dataset, MadeProduct).self) { group in
                 for recipe in ready {
                     group.addTask {
-                        try self.makeOne(recipe, day: day, level0: level0Data, made: finished, products: products, upstream: upstream,
+                        try await self.makeOne(recipe, day: day, level0: level0Data, made: finished, products: products, upstream: upstream,
                                          version: versions[recipe.id] ?? 1, formats: formats ?? recipe.formats, staging: staging,
                                          folder: folder, progress: progress)
                     }
@@ -181,7 +181,7 @@ public struct MissionProcessor: ProductMaker {
         _ recipe: ProductRecipe, day: MissionDay, level0: [String: Level0Data], made: [ProductID: Dataset], products: Set<ProductID>,
         upstream: @Sendable (ProductID, MissionDay) -> String?, version: Int, formats: [ProductFormat], staging: String, folder: String,
         progress: (@Sendable (ProcessProgress) -> Void)?
-    ) throws(ProductError) -> (ProductID, Dataset, MadeProduct) {
+    ) async throws -> (ProductID, Dataset, MadeProduct) {
         let start = ContinuousClock.now
         let product = recipe.id.description
         var inputs: [String: Dataset] = [:]
@@ -231,13 +231,18 @@ public struct MissionProcessor: ProductMaker {
         }
         let final = try ISTPMetadata(mission: mission, recipe: recipe).apply(to: current, day: day, version: version)
         let writer = ProductFileWriter(compression: mission.compression)
-        var paths: [String] = []
-        var bytes = 0
-        for format in formats {
-            let name = mission.naming.fileName(mission: mission.name, product: recipe.id, day: day, version: version, format: format)
-            bytes += try writer.write(final, level: recipe.id.level, format: format, to: staging + "/" + name, product: product)
-            paths.append(folder + "/" + name)
+        // The formats are written concurrently (each writer on its own Dispatch thread).
+        let names = formats.map { mission.naming.fileName(mission: mission.name, product: recipe.id, day: day, version: version, format: $0) }
+        let level = recipe.id.level
+        let bytes = try await withThrowingTaskGroup(of: Int.self) { group in
+            for (format, name) in zip(formats, names) {
+                group.addTask { try await writer.write(final, level: level, format: format, to: staging + "/" + name, product: product) }
+            }
+            var total = 0
+            for try await b in group { total += b }
+            return total
         }
+        let paths = names.map { folder + "/" + $0 }
         let records = final.variables.first { $0.column.isRecordVarying }?.column.records ?? 0
         let result = MadeProduct(id: recipe.id, day: day, version: version, paths: paths, records: records, bytes: bytes)
         progress?(.made(result, seconds: (ContinuousClock.now - start).seconds))

@@ -8,12 +8,13 @@ import HDF5
 /// error at L2 and L3, a warning below), FITS, HDF5. Each writer writes a temporary file in the
 /// destination folder and renames it, so a file is either complete or absent.
 ///
-/// Costs: the writer's own (compression dominates); blocks compress in parallel inside the writers.
+/// Costs: the writer's own (compression dominates); blocks compress in parallel inside the writers,
+/// which run on Dispatch threads so that blocking I/O never holds the cooperative pool.
 struct ProductFileWriter {
     let compression: CompressionSettings
 
     /// Writes `dataset` to `path`; returns the bytes written.
-    func write(_ dataset: Dataset, level: ProductLevel, format: ProductFormat, to path: String, product: String) throws(ProductError) -> Int {
+    func write(_ dataset: Dataset, level: ProductLevel, format: ProductFormat, to path: String, product: String) async throws(ProductError) -> Int {
         do {
             switch format {
             case .cdf:
@@ -22,11 +23,11 @@ struct ProductFileWriter {
                 for v in dataset.variables where v.column.elementType == .uint64 {
                     options.variables[v.name] = CDFVariableOptions(uint64: .int8Checked)
                 }
-                return try CDFWriter(options: options).write(dataset, to: path).bytes
+                return try await CDFWriter(options: options).write(dataset, to: path).bytes
             case .fits:
                 var options = FITSWriteOptions()
                 options.compressTables = compression.fitsTiles
-                return try FITSWriter(options: options).write(dataset, to: path).bytes
+                return try await FITSWriter(options: options).write(dataset, to: path).bytes
             case .hdf5:
                 var options = HDF5WriteOptions()
                 switch compression.hdf5 {
@@ -35,7 +36,7 @@ struct ProductFileWriter {
                 case .zstd(let l): options.compression = .zstd(level: l)
                 }
                 options.shuffle = compression.hdf5Shuffle
-                return try HDF5Writer(options: options).write(dataset, to: path).bytes
+                return try await HDF5Writer(options: options).write(dataset, to: path).bytes
             }
         } catch {
             throw ProductError(product: product, "cannot write \(format.rawValue) file \(path): \(error)")
