@@ -105,6 +105,12 @@ import Testing
             try await MissionProcessor(mission: r.mission).make([l2ID], day: day, level0: [:], upstream: { _, _ in nil }, versions: [:], into: third)
         }
         #expect(try FileManager.default.contentsOfDirectory(atPath: third).isEmpty)
+        // A folder the failed call had to create is not left behind either.
+        let fourth = third + "/new/folder"
+        await #expect(throws: ProductError.self) {
+            try await MissionProcessor(mission: r.mission).make([l2ID], day: day, level0: [:], upstream: { _, _ in nil }, versions: [:], into: fourth)
+        }
+        #expect(!FileManager.default.fileExists(atPath: fourth))
     }
 
     @Test func timeOrderSortsAndDropsRepeatedRecords() async throws {

@@ -77,12 +77,20 @@ public struct MissionProcessor: ProductMaker {
         }
         let recipes = mission.products.filter { products.contains($0.id) }
         let staging = folder + "/.downlink-staging-\(UUID().uuidString)"
+        let folderExisted = FileManager.default.fileExists(atPath: folder)
         do {
             try FileManager.default.createDirectory(atPath: staging, withIntermediateDirectories: true)
         } catch {
             throw ProductError(product: mission.name, "cannot create the output folder \(folder): \(error.localizedDescription)")
         }
-        defer { try? FileManager.default.removeItem(atPath: staging) }
+        var succeeded = false
+        defer {
+            try? FileManager.default.removeItem(atPath: staging)
+            // A folder this call created and left empty goes too: a failed run leaves nothing.
+            if !succeeded, !folderExisted, (try? FileManager.default.contentsOfDirectory(atPath: folder))?.isEmpty == true {
+                try? FileManager.default.removeItem(atPath: folder)
+            }
+        }
 
         var instruments = Set<String>()
         for r in recipes { for input in r.inputs { if case .level0(let i, _) = input.source { instruments.insert(i) } } }
@@ -125,6 +133,7 @@ public struct MissionProcessor: ProductMaker {
                 }
             }
         }
+        succeeded = true
         let order = Dictionary(uniqueKeysWithValues: mission.products.enumerated().map { ($1.id, $0) })
         return made.sorted { order[$0.id]! < order[$1.id]! }
     }
