@@ -10,7 +10,8 @@ struct ProcessCommand: AsyncParsableCommand {
         discussion: """
             Loads the mission folder (mission.yaml, definitions, tables; see testdata/missions/README.md), \
             finds the day's L0 files among INPUTS (files or folders) by the mission's L0 file-name pattern, \
-            or by the APIDs a scan finds in files that do not follow it, and makes every product whose \
+            or by the APIDs a scan finds in files that do not follow it (.pkts, .bin, .ccsds, .dat or no \
+            extension; another day's L0 by name is skipped), and makes every product whose \
             inputs are present (or those named by --product and what they need), instruments in parallel, \
             in the configured formats. Files are named by the mission's naming rule and written atomically; \
             nothing is written when any product fails. Prints a summary (or --json). Exit status: 0 when \
