@@ -4,7 +4,9 @@ Downlink's IMAP clock and MissionIMAP steps to compare with. Run with the python
 tools/imap-processing-venv. Kernels are furnished from ../shared/reference/imap/spice (or --spice).
 
   imap_reference.py clock L0 XTCE [L0 XTCE ...]   SHCOARSE of every packet and its met_to_ttj2000ns
-  imap_reference.py swapi L0 --out DIR            SWAPI L1 (sci) and L2 datasets as JSON
+  imap_reference.py swapi L0 --out DIR [--esa-table CSV --lut-notes CSV]
+                                                  SWAPI L1 (sci) and L2 datasets, DIR/swapi.json
+  imap_reference.py mag L0                        MAG L1A MAGo/MAGi datasets as JSON
 
 Output: JSON on stdout (clock) or files in --out (swapi); numbers are exact (int64 as integers,
 floats as repr round-trip strings' values)."""
@@ -50,6 +52,77 @@ def clock(args):
     json.dump(out, sys.stdout)
 
 
+def values(array):
+    """Exact text of every element: integers as decimal, floats as the shortest repr of their
+    float64 value (float32 values convert exactly), NaN as "nan", strings as they are."""
+    import numpy as np
+    a = np.asarray(array)
+    if a.dtype.kind in "iu":
+        return [str(int(v)) for v in a.ravel()]
+    if a.dtype.kind == "f":
+        return [repr(float(v)) for v in a.ravel()]
+    return [str(v) for v in a.ravel()]
+
+
+def dataset_json(ds):
+    return {
+        "attrs": {k: str(v) for k, v in ds.attrs.items()},
+        "variables": {
+            name: {"dtype": str(ds[name].dtype), "shape": list(ds[name].shape), "values": values(ds[name].values)}
+            for name in list(ds.coords) + list(ds.data_vars)
+        },
+    }
+
+
+def swapi(args):
+    """SWAPI L1 science (process_swapi_science on the L0's science and housekeeping packets, as
+    swapi_l1 gives them: packet_file_to_datasets with raw values, the HK dataset given directly
+    instead of through an L1 HK CDF file) and L2 (swapi_l2 on that L1). The ESA energy tables are
+    ancillary files not in the wheel: with --esa-table/--lut-notes, esa_energy is computed by
+    solve_full_sweep_energy with the sweep ids forced to 0 (as imap_processing's own L2 test does,
+    because the tables start after this L0's date); without them swapi_l2's energy step is replaced by
+    NaNs and esa_energy is not written."""
+    import numpy as np
+    import pandas as pd
+    from imap_processing import imap_module_directory
+    from imap_processing.swapi.l1.swapi_l1 import process_swapi_science
+    from imap_processing.swapi.swapi_utils import SWAPIAPID, read_swapi_lut_table
+    import imap_processing.swapi.l2.swapi_l2 as l2
+    from imap_processing.utils import packet_file_to_datasets
+
+    xtce = f"{imap_module_directory}/swapi/packet_definitions/swapi_packet_definition.xml"
+    datasets = packet_file_to_datasets(args.l0, xtce, use_derived_value=False)
+    l1 = process_swapi_science(datasets[SWAPIAPID.SWP_SCI], datasets[SWAPIAPID.SWP_HK])
+    out = {"l1": dataset_json(l1)}
+    real_solver = l2.solve_full_sweep_energy
+    l2.solve_full_sweep_energy = lambda esa, sweep, *rest, **kw: np.full((len(sweep), 72), np.nan)
+    l2_ds = l2.swapi_l2(l1, esa_table_df=None, lut_notes_df=None)
+    l2_ds = l2_ds.drop_vars("esa_energy")
+    out["l2"] = dataset_json(l2_ds)
+    if args.esa_table and args.lut_notes:
+        esa = read_swapi_lut_table(args.esa_table)
+        lut = read_swapi_lut_table(args.lut_notes)
+        hexes = np.vectorize(lambda x: format(x, "04X"))(l1["esa_lvl5"].values)
+        times = l1["sci_start_time"].values.astype("datetime64[ns]")
+        energy = real_solver(hexes, np.zeros_like(l1["sweep_table"].values), esa, lut, times)
+        out["esa_energy_sweep0"] = values(energy)
+    os.makedirs(args.out, exist_ok=True)
+    with open(Path(args.out) / "swapi.json", "w") as f:
+        json.dump(out, f)
+
+
+def mag(args):
+    """MAG L1A (imap_processing.mag.l1a.mag_l1a) of an L0 file: every MAGo and MAGi dataset."""
+    from imap_processing.mag.l1a.mag_l1a import mag_l1a
+
+    out = {}
+    for ds in mag_l1a(args.l0):
+        name = ds.attrs.get("Logical_source", "")
+        if name.endswith(("-mago", "-magi")):
+            out[name] = dataset_json(ds)
+    json.dump(out, sys.stdout)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--spice", default=str(DEFAULT_SPICE))
@@ -59,10 +132,14 @@ def main():
     s = sub.add_parser("swapi")
     s.add_argument("l0")
     s.add_argument("--out", required=True)
+    s.add_argument("--esa-table")
+    s.add_argument("--lut-notes")
+    m = sub.add_parser("mag")
+    m.add_argument("l0")
     args = parser.parse_args()
     warnings.simplefilter("ignore")
     furnish(args.spice)
-    {"clock": clock, "swapi": lambda a: swapi(a)}[args.command](args)
+    {"clock": clock, "swapi": swapi, "mag": mag}[args.command](args)
 
 
 if __name__ == "__main__":
