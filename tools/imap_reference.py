@@ -7,6 +7,7 @@ tools/imap-processing-venv. Kernels are furnished from ../shared/reference/imap/
   imap_reference.py swapi L0 --out DIR [--esa-table CSV --lut-notes CSV]
                                                   SWAPI L1 (sci) and L2 datasets, DIR/swapi.json
   imap_reference.py mag L0                        MAG L1A MAGo/MAGi datasets as JSON
+  imap_reference.py mag-compressed [--seed --cases] compressed VECTORS payloads and their decoding
 
 Output: JSON on stdout (clock) or files in --out (swapi); numbers are exact (int64 as integers,
 floats as repr round-trip strings' values)."""
@@ -123,6 +124,96 @@ def mag(args):
     json.dump(out, sys.stdout)
 
 
+def mag_compressed(args):
+    """Compressed MAG VECTORS payloads written here (an encoder independent of imap_processing:
+    header byte of width and range flag, a first uncompressed vector per sensor, Fibonacci +
+    zig-zag coded differences, uncompressed vectors after a difference longer than 60 bits, and an
+    optional range section), and what imap_processing's MagL1a.process_compressed_vectors makes of
+    each. JSON list on stdout: hex payload, counts, the encoded truth and imap_processing's vectors."""
+    import random
+
+    import numpy as np
+    from imap_processing.mag.l1a.mag_l1a_data import MagL1a
+
+    fib = [1, 2]
+    while len(fib) < 40:
+        fib.append(fib[-1] + fib[-2])
+
+    def fib_code(n):  # n >= 1, Zeckendorf bits from the smallest term, then the closing 1
+        bits = [0] * 40
+        top = 0
+        for k in range(39, -1, -1):
+            if fib[k] <= n:
+                bits[k] = 1
+                n -= fib[k]
+                top = max(top, k)
+        return bits[: top + 1] + [1]
+
+    def signed_bits(v, width):
+        return [(v >> (width - 1 - i)) & 1 for i in range(width)]
+
+    def encode_sensor(vectors, width):
+        out = []
+        x, y, z, r = vectors[0]
+        out += signed_bits(x, width) + signed_bits(y, width) + signed_bits(z, width) + [(r >> 1) & 1, r & 1]
+        uncompressed = False
+        for prev, cur in zip(vectors, vectors[1:]):
+            if uncompressed:
+                for a in range(3):
+                    out += signed_bits(cur[a], width)
+                continue
+            coded = []
+            for a in range(3):
+                d = cur[a] - prev[a]
+                u = (d << 1) ^ (d >> 63)
+                coded += fib_code(u + 1)
+            out += coded
+            if len(coded) > 60:
+                uncompressed = True
+        return out
+
+    rng = random.Random(args.seed)
+    cases = []
+    for case in range(args.cases):
+        width = rng.choice([16, 16, 18, 20])
+        has_range = case % 2 == 1
+        p_count = rng.choice([2, 4, 8, 16, 32])
+        s_count = rng.choice([2, 4, 8, 16])
+        jumpy = case % 3 == 2
+        def walk(n):
+            v = [rng.randint(-2000, 2000) for _ in range(3)]
+            out = []
+            for i in range(n):
+                step = 20000 if (jumpy and i == n // 2) else rng.choice([0, 1, 3, 17, 200])
+                v = [max(-(1 << (width - 1)) + 1, min((1 << (width - 1)) - 1, c + rng.randint(-step, step))) for c in v]
+                out.append(v + [rng.randint(0, 3) if has_range else 0])
+            return out
+        pri, sec = walk(p_count), walk(s_count)
+        if not has_range:
+            pri = [v[:3] + [pri[0][3]] for v in pri]
+            sec = [v[:3] + [sec[0][3]] for v in sec]
+            pri[0][3] = sec[0][3] = rng.randint(0, 3)
+            pri = [v[:3] + [pri[0][3]] for v in pri]
+            sec = [v[:3] + [sec[0][3]] for v in sec]
+        bits = [(width >> (5 - i)) & 1 for i in range(6)] + [1 if has_range else 0, 0]
+        bits += encode_sensor(pri, width) + encode_sensor(sec, width)
+        bits += [0] * (-len(bits) % 8)
+        if has_range:
+            for v in pri[1:] + sec[1:]:
+                bits += [(v[3] >> 1) & 1, v[3] & 1]
+            bits += [0] * (-len(bits) % 8)
+        payload = np.packbits(np.array(bits, dtype=np.uint8))
+        entry = {"hex": payload.tobytes().hex(), "primary": p_count, "secondary": s_count, "truth_primary": pri, "truth_secondary": sec}
+        try:
+            ip, isec = MagL1a.process_compressed_vectors(payload, p_count, s_count)
+            entry["imap_primary"] = np.asarray(ip).astype(int).tolist()
+            entry["imap_secondary"] = np.asarray(isec).astype(int).tolist()
+        except Exception as e:  # noqa: BLE001 - recorded: a payload imap_processing cannot decode
+            entry["imap_error"] = f"{type(e).__name__}: {e}"
+        cases.append(entry)
+    json.dump(cases, sys.stdout)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--spice", default=str(DEFAULT_SPICE))
@@ -136,10 +227,13 @@ def main():
     s.add_argument("--lut-notes")
     m = sub.add_parser("mag")
     m.add_argument("l0")
+    mc = sub.add_parser("mag-compressed")
+    mc.add_argument("--seed", type=int, default=6)
+    mc.add_argument("--cases", type=int, default=60)
     args = parser.parse_args()
     warnings.simplefilter("ignore")
     furnish(args.spice)
-    {"clock": clock, "swapi": swapi, "mag": mag}[args.command](args)
+    {"clock": clock, "swapi": swapi, "mag": mag, "mag-compressed": mag_compressed}[args.command](args)
 
 
 if __name__ == "__main__":

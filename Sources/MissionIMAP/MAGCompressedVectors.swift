@@ -149,7 +149,7 @@ extension MAGVectors {
         if uncompressedCount != 0 {
             let uncompressed = slice(vectorBits, lastIndex, end + 1)
             for i in 0..<max(0, uncompressedCount) {
-                let lo = uncompressed.startIndex + i * ucs
+                let lo = min(uncompressed.startIndex + i * ucs, uncompressed.endIndex)
                 let v = try unpackOne(uncompressed[lo..<min(lo + ucs, uncompressed.endIndex)], width: width, hasRange: false)
                 let r = i + compressedCount
                 guard r < count else { break }
