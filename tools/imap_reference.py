@@ -8,6 +8,8 @@ tools/imap-processing-venv. Kernels are furnished from ../shared/reference/imap/
                                                   SWAPI L1 (sci) and L2 datasets, DIR/swapi.json
   imap_reference.py mag L0                        MAG L1A MAGo/MAGi datasets as JSON
   imap_reference.py mag-compressed [--seed --cases] compressed VECTORS payloads and their decoding
+  imap_reference.py swapi-energy --esa-table CSV --lut-notes CSV --queries JSON
+                                                  SWAPI ESA energies per [sweep, start, ESA_LVL5]
 
 Output: JSON on stdout (clock) or files in --out (swapi); numbers are exact (int64 as integers,
 floats as repr round-trip strings' values)."""
@@ -214,6 +216,27 @@ def mag_compressed(args):
     json.dump(cases, sys.stdout)
 
 
+def swapi_energy(args):
+    """solve_full_sweep_energy (swapi_l2) for each query of --queries (a JSON list of
+    [sweep_id, start_time ISO, esa_lvl5]) with the given tables, one sweep at a time: JSON list of
+    the 72 energies or the error text."""
+    import numpy as np
+    from imap_processing.swapi.l2.swapi_l2 import solve_full_sweep_energy
+    from imap_processing.swapi.swapi_utils import read_swapi_lut_table
+
+    out = []
+    for sweep, start, lvl5 in json.loads(Path(args.queries).read_text()):
+        esa = read_swapi_lut_table(args.esa_table)
+        lut = read_swapi_lut_table(args.lut_notes)
+        try:
+            energy = solve_full_sweep_energy(np.array([format(lvl5, "04X")]), np.array([sweep]), esa, lut,
+                                             np.array([start], dtype="datetime64[ns]"))
+            out.append(values(energy))
+        except Exception as e:  # noqa: BLE001 - the error is the reference result
+            out.append(f"{type(e).__name__}: {e}")
+    json.dump(out, sys.stdout)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--spice", default=str(DEFAULT_SPICE))
@@ -227,13 +250,17 @@ def main():
     s.add_argument("--lut-notes")
     m = sub.add_parser("mag")
     m.add_argument("l0")
+    se = sub.add_parser("swapi-energy")
+    se.add_argument("--esa-table", required=True)
+    se.add_argument("--lut-notes", required=True)
+    se.add_argument("--queries", required=True)
     mc = sub.add_parser("mag-compressed")
     mc.add_argument("--seed", type=int, default=6)
     mc.add_argument("--cases", type=int, default=60)
     args = parser.parse_args()
     warnings.simplefilter("ignore")
     furnish(args.spice)
-    {"clock": clock, "swapi": swapi, "mag": mag, "mag-compressed": mag_compressed}[args.command](args)
+    {"clock": clock, "swapi": swapi, "mag": mag, "mag-compressed": mag_compressed, "swapi-energy": swapi_energy}[args.command](args)
 
 
 if __name__ == "__main__":
