@@ -12,10 +12,8 @@ import Testing
         defer { try? FileManager.default.removeItem(at: dir) }
         var arguments = ["swapi", imap.appendingPathComponent("swapi/imap_swapi_l0_raw_20240924_v001.pkts").path, "--out", dir.path]
         let tables = Fixtures.root.appendingPathComponent("testdata/missions/imap/swapi")
-        if FileManager.default.fileExists(atPath: tables.appendingPathComponent("imap_swapi_lut-notes_20250626_v006.csv").path) {
-            arguments += ["--esa-table", tables.appendingPathComponent("imap_swapi_esa-unit-conversion_20250626_v001.csv").path,
-                          "--lut-notes", tables.appendingPathComponent("imap_swapi_lut-notes_20250626_v006.csv").path]
-        }
+        arguments += ["--esa-table", tables.appendingPathComponent("imap_swapi_esa-unit-conversion_20250626_v001.csv").path,
+                      "--lut-notes", tables.appendingPathComponent("imap_swapi_lut-notes_20250626_v006.csv").path]
         _ = try Fixtures.imapReference(arguments)
         let data = try Data(contentsOf: dir.appendingPathComponent("swapi.json"))
         return try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
@@ -48,6 +46,26 @@ import Testing
             compared += try IMAP.compare(ours, IMAP.Reference(refL2[name]), "L2 \(name)")
         }
         print("SWAPI: \(l1Count) L1 values and \(compared - l1Count) L2 values equal imap_processing's")
+
+        // ESA energies with the SWAPI team's tables (testdata/missions/imap/swapi, from the public
+        // imap_processing repository's tests). The tables start in 2025, after this L0, and have only
+        // sweep id 0 at their earliest time: like imap_processing's own L2 test, the sweeps are solved
+        // as sweep id 0 (with the real id 1 both implementations refuse the sweep).
+        let tables = Fixtures.root.appendingPathComponent("testdata/missions/imap/swapi")
+        let energies = try SWAPIEnergyTable(esaTable: tables.appendingPathComponent("imap_swapi_esa-unit-conversion_20250626_v001.csv").path,
+                                            lutNotes: tables.appendingPathComponent("imap_swapi_lut-notes_20250626_v006.csv").path,
+                                            at: ConfigLocation(file: "test", line: 0))
+        let reference0 = try #require(reference["esa_energy_sweep0"] as? [String])
+        let starts = try l1["sci_start_time"]!.column.strings(), lvl5 = try l1["esa_lvl5"]!.column.values(as: UInt16.self)
+        var ours: [Double] = []
+        for s in 0..<starts.count {
+            ours += try energies.energies(sweep: 0, startTime: starts[s], esaLvl5: Int(lvl5[s]))
+            #expect(throws: SWAPIEnergyTable.Failure.self) { try energies.energies(sweep: 1, startTime: starts[s], esaLvl5: Int(lvl5[s])) }
+        }
+        #expect(ours.map(\.bitPattern) == reference0.map { Double($0)!.bitPattern })
+        // The fine steps imap_processing's test_swapi_l2_cdf expects for this L0 (ESA_LVL5 0x12F1).
+        #expect(Array(ours[63..<72]) == [4290, 4199, 4109, 4020, 3934, 3850, 3767, 3687, 3608])
+        print("SWAPI: \(ours.count) ESA energies equal imap_processing's")
         // Not a constant result: the sweeps hold real counts, some compressed.
         let counts = try l1["swp_pcem_counts"]!.column.values(as: Float.self)
         #expect(counts.contains { $0 > 100 })
