@@ -8,6 +8,8 @@ tools/imap-processing-venv. Kernels are furnished from ../shared/reference/imap/
                                                   SWAPI L1 (sci) and L2 datasets, DIR/swapi.json
   imap_reference.py mag L0                        MAG L1A MAGo/MAGi datasets as JSON
   imap_reference.py mag-compressed [--seed --cases] compressed VECTORS payloads and their decoding
+  imap_reference.py clock-kernel --lsk --sclk --id --ticks-per-second --mets M1,M2,...
+                                                  met_to_ttj2000ns's conversion with any SCLK kernel
   imap_reference.py swapi-energy --esa-table CSV --lut-notes CSV --queries JSON
                                                   SWAPI ESA energies per [sweep, start, ESA_LVL5]
 
@@ -237,6 +239,28 @@ def swapi_energy(args):
     json.dump(out, sys.stdout)
 
 
+def clock_kernel(args):
+    """The same conversion as met_to_ttj2000ns (ticks = MET / tick duration, sct2e, unitim ET -> TT,
+    times 1e9, cast to int64) for any SCLK kernel: the kernels given are furnished instead of IMAP's
+    (--spice is ignored), the clock is --id, the tick duration 1 / --ticks-per-second."""
+    import numpy as np
+    import spiceypy
+
+    spiceypy.kclear()
+    spiceypy.furnsh(args.lsk)
+    spiceypy.furnsh(args.sclk)
+    tick = 1.0 / args.ticks_per_second
+    mets = [float(m) for m in args.mets.split(",")]
+    out = []
+    for met in mets:
+        try:
+            tt = spiceypy.unitim(spiceypy.sct2e(args.id, met / tick), "ET", "TT")
+            out.append(str(int(np.asarray(tt * 1e9, dtype=np.int64))))
+        except Exception as e:  # noqa: BLE001 - SPICE refuses this tick value
+            out.append("error: " + str(e).split("\n")[0])
+    json.dump({"met": [repr(m) for m in mets], "ttj2000ns": out}, sys.stdout)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--spice", default=str(DEFAULT_SPICE))
@@ -254,13 +278,19 @@ def main():
     se.add_argument("--esa-table", required=True)
     se.add_argument("--lut-notes", required=True)
     se.add_argument("--queries", required=True)
+    ck = sub.add_parser("clock-kernel")
+    ck.add_argument("--lsk", required=True)
+    ck.add_argument("--sclk", required=True)
+    ck.add_argument("--id", type=int, required=True)
+    ck.add_argument("--ticks-per-second", type=float, required=True)
+    ck.add_argument("--mets", required=True)
     mc = sub.add_parser("mag-compressed")
     mc.add_argument("--seed", type=int, default=6)
     mc.add_argument("--cases", type=int, default=60)
     args = parser.parse_args()
     warnings.simplefilter("ignore")
     furnish(args.spice)
-    {"clock": clock, "swapi": swapi, "mag": mag, "mag-compressed": mag_compressed, "swapi-energy": swapi_energy}[args.command](args)
+    {"clock": clock, "swapi": swapi, "mag": mag, "mag-compressed": mag_compressed, "swapi-energy": swapi_energy, "clock-kernel": clock_kernel}[args.command](args)
 
 
 if __name__ == "__main__":

@@ -63,6 +63,57 @@ import Testing
         }
     }
 
+    /// A made-up clock with three coefficient records of different rates, two partitions, 256 ticks
+    /// per second, and both parallel time systems: SPICEClock against CSPICE (spiceypy's sct2e and
+    /// unitim, the conversion met_to_ttj2000ns makes) on the same kernel text.
+    @Test(arguments: [2, 1])
+    func generalKernelEqualsCSPICE(_ timeSystem: Int) throws {
+        guard let imap = Fixtures.imap else { #expect(!Fixtures.isCI); return }
+        let kernel = """
+        \\begindata
+        SCLK_KERNEL_ID           = ( @2020-01-01T00:00:00 )
+        SCLK_DATA_TYPE_99        = ( 1 )
+        SCLK01_TIME_SYSTEM_99    = ( \(timeSystem) )
+        SCLK01_N_FIELDS_99       = ( 2 )
+        SCLK01_MODULI_99         = ( 4294967296 256 )
+        SCLK01_OFFSETS_99        = ( 0 0 )
+        SCLK01_OUTPUT_DELIM_99   = ( 1 )
+        SCLK_PARTITION_START_99  = ( 0.0 1.0E11 )
+        SCLK_PARTITION_END_99    = ( 1.0E11 1.0995116277759D+12 )
+        SCLK01_COEFFICIENTS_99   = (
+           0            @01-JAN-2015-00:01:08.184   1.000001
+           25600000000  @2018-03-01T12:00:00.5      0.999998
+           51200000000  @2021-06-30/23:59:59.25     1.0000003 )
+        \\begintext
+
+        """
+        let dir = try Fixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let sclk = dir.appendingPathComponent("test99.tsc")
+        try kernel.write(to: sclk, atomically: true, encoding: .utf8)
+        let lsk = imap.appendingPathComponent("spice/naif0012.tls").path
+        let clock = try SPICEClock(leapSecondKernel: lsk, clockKernel: sclk.path)
+        #expect(clock.sclk.spacecraft == -99 && clock.sclk.coefficients.count == 3 && clock.tickDuration == 1.0 / 256)
+        var mets: [Double] = [0, 1.5, 99_999_999.99609375, 100_000_000, 99_999_999.5, 100_000_000.001, 200_000_000.123, 3e8, 4e9, -5, 4.3e9]
+        for k in 0..<200 { mets.append(Double(k) * 21_474_836.47 + Double(k % 7) / 7) }
+        let out = try Fixtures.imapReference(["clock-kernel", "--lsk", lsk, "--sclk", sclk.path, "--id", "-99",
+                                              "--ticks-per-second", "256", "--mets", mets.map { "\($0)" }.joined(separator: ",")])
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(out.utf8)) as? [String: Any])
+        let expected = try #require(object["ttj2000ns"] as? [String])
+        #expect(expected.count == mets.count)
+        var compared = 0
+        for (met, e) in zip(mets, expected) {
+            if e.hasPrefix("error") {
+                #expect(!clock.contains(met: met), "CSPICE refuses MET \(met): \(e)")
+            } else {
+                #expect(clock.contains(met: met))
+                #expect(clock.tt2000(met: met) == Int64(e)!, "MET \(met)")
+                compared += 1
+            }
+        }
+        #expect(compared >= mets.count - 2)
+    }
+
     static func shcoarse(_ path: String) throws -> [UInt32] {
         let data = try Data(contentsOf: URL(fileURLWithPath: path))
         var out: [UInt32] = []
