@@ -13,11 +13,10 @@ tools/imap-processing-venv. Kernels are furnished from ../shared/reference/imap/
   imap_reference.py swapi-energy --esa-table CSV --lut-notes CSV --queries JSON
                                                   SWAPI ESA energies per [sweep, start, ESA_LVL5]
 
-Output: JSON on stdout (clock) or files in --out (swapi); numbers are exact (int64 as integers,
-floats as repr round-trip strings' values)."""
+Output: JSON on stdout, or DIR/swapi.json for swapi. Values are exact text: int64 as decimal strings,
+floats as the repr of their float64 value (float32 values convert exactly), NaN as "nan"."""
 import argparse
 import json
-import math
 import os
 import sys
 import warnings
