@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import MissionIMAP
 import Products
 import SpacePackets
 
@@ -107,15 +108,18 @@ struct ProcessCommand: AsyncParsableCommand {
     }
 }
 
-/// The steps `downlink process` recipes may name: the standard library (Sources/Products/Algorithms)
-/// plus the engine's own (`support`, `time_order`, added by the loader). Mission-specific steps in
-/// Swift (MissionIMAP) are registered here once their target provides a registration.
+/// The steps `downlink process` recipes may name: the standard library (Sources/Products/Algorithms),
+/// the engine's own (`support`, `time_order`, added by the loader) and the mission-specific steps
+/// written in Swift (MissionIMAP).
 enum MissionLibrary {
-    static var library: AlgorithmLibrary { AlgorithmLibrary.standard }
+    static let library: AlgorithmLibrary = {
+        var library = AlgorithmLibrary.standard
+        MissionIMAP.register(into: &library)
+        return library
+    }()
 
     /// Loads a mission folder the way every command does (`process`, and the pipeline's `reprocess`
-    /// and `watch` through `MissionProcessor(mission:)`): this library, and the SPICE clock once
-    /// Sources/Products/Time provides it (pass `spiceClock:` here).
+    /// and `watch` through `MissionProcessor(mission:)`).
     static func load(directory: String) throws(ConfigurationError) -> Mission {
         try Mission.load(directory: directory, library: library)
     }

@@ -305,3 +305,40 @@ enum DemoMissionFolder {
         .deletingLastPathComponent().path + "/testdata/missions/demo"
     static var present: Bool { FileManager.default.fileExists(atPath: path + "/definitions/mag.xml") }
 }
+
+/// The IMAP mission configuration (testdata/missions/imap) on the real SWAPI Level 0 of
+/// ../shared/reference/imap: SPICE time, the IMAP steps, one record per packet of each APID.
+@Suite(.enabled(if: IMAPReference.present))
+struct ProcessIMAPTests {
+    let cli = CommandLineTests()
+
+    @Test func swapiDay() throws {
+        let dir = try cli.temporary()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let out = dir.appendingPathComponent("out").path
+        let r = try cli.downlink("process", "--mission", IMAPReference.mission, "--date", "2024-09-24", "--output", out, "--json",
+                                 IMAPReference.reference + "/swapi")
+        try #require(r.status == 0, "\(r.stderr)")
+        let summary = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
+        let products = try #require(summary["products"] as? [[String: Any]])
+        var records: [String: Int] = [:]
+        for p in products { records[p["product"] as? String ?? ""] = p["records"] as? Int }
+        // `downlink inspect` of the file: 17 packets of APID 1184 (SWP_HK), 153 of APID 1188 (SWP_SCI).
+        #expect(records["swapi_l1a_hk"] == 17)
+        #expect(records["swapi_l1a_sci"] == 153)
+        #expect(records["swapi_l2_sci"] != nil)
+        let hk = try CDFReader(path: out + "/imap_swapi_l1a_hk_20240924_v001.cdf").dataset()
+        #expect(hk["epoch"]?.column.records == 17)
+        #expect(hk.attributes["Logical_source"] == .string("imap_swapi_l1a_hk"))
+    }
+}
+
+enum IMAPReference {
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let mission = root.path + "/testdata/missions/imap"
+    static let reference = root.deletingLastPathComponent().path + "/shared/reference/imap"
+    static var present: Bool {
+        FileManager.default.fileExists(atPath: reference + "/swapi/imap_swapi_l0_raw_20240924_v001.pkts")
+            && FileManager.default.fileExists(atPath: mission + "/mission.yaml")
+    }
+}

@@ -12,8 +12,8 @@ extension Mission {
     /// - Parameters:
     ///   - library: the steps recipes may name (`AlgorithmLibrary.standard` plus mission steps); the
     ///     engine's own `support` and `time_order` steps are added unless the library has them.
-    ///   - spiceClock: builds the clock of `time: spice:` from the LSK and SCLK paths (the SPICE clock of
-    ///     Sources/Products/Time); without it, a mission that asks for SPICE is a configuration error.
+    ///   - spiceClock: builds the clock of `time: spice:` from the LSK and SCLK paths; by default
+    ///     `SPICEClock` (Sources/Products/Time). `time: linear:` builds a `LinearClock`.
     /// - Throws: `ConfigurationError` naming the file and line of the first mistake.
     public static func load(
         directory: String, library: AlgorithmLibrary,
@@ -121,11 +121,11 @@ struct MissionLoader {
             let e = try settings.mapEntries("time.linear", allowed: ["epoch", "ticks_per_second"])
             guard let epochValue = e.first(where: { $0.key == "epoch" })?.value else { throw settings.error("time.linear needs 'epoch' (UTC, e.g. 2010-01-01T00:00:00Z)") }
             let text = try epochValue.requireString("epoch")
-            guard let utc = Self.parseUTC(text) else { throw epochValue.error("epoch '\(text)' is not a UTC time like 2010-01-01T00:00:00Z") }
-            let ticks = try e.first(where: { $0.key == "ticks_per_second" })?.value.requireNumber("ticks_per_second") ?? 1
-            guard ticks > 0 else { throw settings.error("ticks_per_second must be positive") }
-            guard utc.year >= 1972, utc.second < 60 else { throw epochValue.error("epoch '\(text)' must be a UTC time from 1972 on (not a leap second)") }
-            return UTCEpochClock(epoch: utc, ticksPerSecond: ticks)
+            guard Self.parseUTC(text) != nil else { throw epochValue.error("epoch '\(text)' is not a UTC time like 2010-01-01T00:00:00Z") }
+            let ticksValue = e.first(where: { $0.key == "ticks_per_second" })?.value
+            let ticks = try ticksValue?.requireNumber("ticks_per_second") ?? 1
+            guard ticks > 0 else { throw (ticksValue ?? settings).error("ticks_per_second must be positive") }
+            return try LinearClock(epoch: text, ticksPerSecond: ticks, at: epochValue.location)
         }
         let e = try settings.mapEntries("time.spice", allowed: ["lsk", "sclk"])
         var paths: [String: String] = [:]
@@ -133,12 +133,12 @@ struct MissionLoader {
             guard let v = e.first(where: { $0.key == key })?.value else { throw settings.error("time.spice needs '\(key)'") }
             paths[key] = try existingFile(v, key)
         }
-        guard let spiceClock else {
-            throw value.error("a SPICE clock is not available to this loader (pass spiceClock: to Mission.load)")
+        if let spiceClock {
+            do { return try spiceClock(paths["lsk"]!, paths["sclk"]!) } catch {
+                throw value.error("cannot build the SPICE clock: \(error)")
+            }
         }
-        do { return try spiceClock(paths["lsk"]!, paths["sclk"]!) } catch {
-            throw value.error("cannot build the SPICE clock: \(error)")
-        }
+        return try SPICEClock(leapSecondKernel: paths["lsk"]!, clockKernel: paths["sclk"]!)
     }
 
     static func parseUTC(_ text: String) -> TT2000Converter.UTC? {
