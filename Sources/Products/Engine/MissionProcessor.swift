@@ -94,7 +94,21 @@ public struct MissionProcessor: ProductMaker {
 
         var instruments = Set<String>()
         for r in recipes { for input in r.inputs { if case .level0(let i, _) = input.source { instruments.insert(i) } } }
-        let level0Data = try await decode(instruments.sorted(), level0: level0, progress: progress)
+        var level0Data = try await decode(instruments.sorted(), level0: level0, progress: progress)
+
+        // Datasets are released as soon as the last recipe of this call that reads them has run: a
+        // big day's L0 columns and L1B vectors are gigabytes each, and holding every product until the
+        // end made the peak the sum of all of them.
+        var level0Readers: [String: Int] = [:]
+        var productReaders: [ProductID: Int] = [:]
+        for r in recipes {
+            for input in r.inputs {
+                switch input.source {
+                case .level0(let i, _): level0Readers[i, default: 0] += 1
+                case .product(let up): if products.contains(up), up != r.id, input.days.contains(0) { productReaders[up, default: 0] += 1 }
+                }
+            }
+        }
 
         var done: [ProductID: Dataset] = [:]
         var made: [MadeProduct] = []
@@ -109,10 +123,11 @@ public struct MissionProcessor: ProductMaker {
             guard !ready.isEmpty else { throw ProductError(product: remaining[0].id.description, "its inputs never became ready") }
             remaining.removeAll { r in ready.contains { $0.id == r.id } }
             let finished = done
+            let level0Now = level0Data
             let results = try await withThrowingTaskGroup(of: (ProductID, Dataset, MadeProduct).self) { group in
                 for recipe in ready {
                     group.addTask {
-                        try await self.makeOne(recipe, day: day, level0: level0Data, made: finished, products: products, upstream: upstream,
+                        try await self.makeOne(recipe, day: day, level0: level0Now, made: finished, products: products, upstream: upstream,
                                          version: versions[recipe.id] ?? 1, formats: formats ?? recipe.formats, staging: staging,
                                          folder: folder, progress: progress)
                     }
@@ -121,7 +136,23 @@ public struct MissionProcessor: ProductMaker {
                 for try await r in group { out.append(r) }
                 return out
             }
-            for (id, dataset, product) in results { done[id] = dataset; made.append(product) }
+            for (id, dataset, product) in results {
+                if productReaders[id, default: 0] > 0 { done[id] = dataset }
+                made.append(product)
+            }
+            for r in ready {
+                for input in r.inputs {
+                    switch input.source {
+                    case .level0(let i, _):
+                        level0Readers[i, default: 0] -= 1
+                        if level0Readers[i] == 0 { level0Data[i] = nil }
+                    case .product(let up):
+                        guard products.contains(up), up != r.id, input.days.contains(0) else { continue }
+                        productReaders[up, default: 0] -= 1
+                        if productReaders[up] == 0 { done[up] = nil }
+                    }
+                }
+            }
         }
         // Every product succeeded: move the files into place.
         for product in made {

@@ -31,10 +31,20 @@ struct TimeOrderStep: ProductAlgorithm {
         var inOrder = true
         for i in times.indices.dropFirst() where times[i] <= times[i - 1] { inOrder = false; break }
         if inOrder { return input }
-        let sorted = times.indices.sorted { times[$0] < times[$1] || (times[$0] == times[$1] && $0 < $1) }
+        // Sorting (time, index) pairs by value keeps the comparisons in cache; sorting indices with a
+        // closure that looks the times up was 5x slower on 59 M records.
+        guard times.count <= Int(Int32.max) else {
+            throw ProductError(product: context.product, "time_order: \(times.count) records; at most \(Int32.max) can be ordered")
+        }
+        var pairs = [TimedRecord](unsafeUninitializedCapacity: times.count) { buffer, count in
+            for i in times.indices { buffer.initializeElement(at: i, to: TimedRecord(time: times[i], index: Int32(truncatingIfNeeded: i))) }
+            count = times.count
+        }
+        pairs.sort()
         var keep: [Int] = []
-        keep.reserveCapacity(sorted.count)
-        for i in sorted where !(dropDuplicates && keep.last.map { times[$0] == times[i] } == true) { keep.append(i) }
+        keep.reserveCapacity(pairs.count)
+        var last: Int64? = nil
+        for p in pairs where !(dropDuplicates && last == p.time) { keep.append(Int(p.index)); last = p.time }
         var out = Dataset(attributes: input.attributes)
         do {
             for v in input.variables {
@@ -53,4 +63,11 @@ struct TimeOrderStep: ProductAlgorithm {
         } catch { throw ProductError(product: context.product, "time_order: \(error)") }
         return out
     }
+}
+
+/// A record's epoch and position: the sort key of `time_order` (ties keep file order).
+private struct TimedRecord: Comparable {
+    var time: Int64
+    var index: Int32
+    static func < (a: TimedRecord, b: TimedRecord) -> Bool { a.time < b.time || (a.time == b.time && a.index < b.index) }
 }
