@@ -23,6 +23,9 @@ let package = Package(
         .library(name: "FITS", targets: ["FITS"]),
         .library(name: "HDF5", targets: ["HDF5"]),
         .library(name: "Products", targets: ["Products"]),
+        .library(name: "Pipeline", targets: ["Pipeline"]),
+        // The PostgreSQL catalog in its own product: only what links it needs libpq.
+        .library(name: "CatalogPostgreSQL", targets: ["CatalogPostgreSQL"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -58,6 +61,12 @@ let package = Package(
         ),
         // Mission-specific product steps in Swift (ProductAlgorithm conformers) for IMAP: MAG L1A vector
         // unpacking, SWAPI L1/L2. Kept out of Products so that the core stays mission-agnostic.
+        // The science data center pipeline: catalog (SQLite; PostgreSQL in CatalogPostgreSQL), dependency
+        // planning, versions, reprocessing, inbox watching. Calls products only through ProductMaker.
+        .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
+        .target(name: "Pipeline", dependencies: ["Products", "CSQLite"]),
+        .systemLibrary(name: "CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
+        .target(name: "CatalogPostgreSQL", dependencies: ["Pipeline", "CLibPQ"]),
         .target(name: "MissionIMAP", dependencies: ["Products", "Dataset"]),
         // The embedded demo mission's L0 generator: realistic daily files for its instruments (values
         // with physics-like shapes, bit-packed vectors, compressed counts) and their ground truth.

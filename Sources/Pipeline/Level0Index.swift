@@ -1,0 +1,31 @@
+import Foundation
+import Products
+
+/// Records L0 files in the catalog: size, checksum, modification time, instrument and day from the name.
+public struct Level0Index: Sendable {
+    public let catalog: Catalog
+    public init(catalog: Catalog) { self.catalog = catalog }
+
+    /// Indexes one file. Returns its instrument and day when it is new or changed, nil when unchanged.
+    /// Throws for a name that is not an L0 file name.
+    @discardableResult
+    public func index(path: String) throws -> (instrument: String, day: MissionDay)? {
+        let name = (path as NSString).lastPathComponent
+        guard let parsed = Level0Name(fileName: name) else {
+            throw PipelineError.usage("\(path): not an L0 file name (<mission>_<instrument>_l0_<YYYYMMDD>_v<NNN>.pkts)")
+        }
+        let attributes = try FileManager.default.attributesOfItem(atPath: path)
+        let size = (attributes[.size] as? NSNumber)?.int64Value ?? 0
+        let mtime = Int64((attributes[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0)
+        let (_, changed) = try catalog.registerLevel0(path: path, instrument: parsed.instrument, day: parsed.day,
+                                                      version: parsed.version, size: size,
+                                                      checksum: try SHA256.file(path), mtime: mtime)
+        return changed ? (parsed.instrument, parsed.day) : nil
+    }
+
+    /// Indexes every L0 file in a folder (not recursive; other names are skipped); returns what changed.
+    public func indexFolder(_ folder: String) throws -> [(instrument: String, day: MissionDay)] {
+        let names = try FileManager.default.contentsOfDirectory(atPath: folder).sorted()
+        return try names.filter { !$0.hasPrefix(".") && Level0Name(fileName: $0) != nil }.compactMap { try index(path: "\(folder)/\($0)") }
+    }
+}

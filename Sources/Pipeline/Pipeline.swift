@@ -1,0 +1,222 @@
+import Foundation
+import Products
+
+/// Where and as whom the pipeline works.
+public struct PipelineSettings: Sendable {
+    /// Product files go to `productsRoot/<instrument>/<level>/<YYYY>/`; each job writes first into
+    /// `productsRoot/.staging/job-<id>/`.
+    public var productsRoot: String
+    /// Part of every job's input hash: a new software version makes new versions of every product.
+    public var softwareVersion: String
+    public var owner: JobOwner
+    public var isAlive: @Sendable (JobOwner) -> Bool
+
+    public init(productsRoot: String, softwareVersion: String = Pipeline.softwareVersion,
+                owner: JobOwner = .current, isAlive: @escaping @Sendable (JobOwner) -> Bool = JobOwner.isAlive) {
+        self.productsRoot = productsRoot; self.softwareVersion = softwareVersion; self.owner = owner; self.isAlive = isAlive
+    }
+}
+
+/// When a job's inputs count as complete. A batch run (reprocess) uses soft inputs that are present;
+/// a watcher also waits for soft inputs of days from the mission's start that have not arrived yet,
+/// so that files arriving out of order make each product once, from the inputs a batch run uses.
+public enum Completeness: Sendable, Hashable {
+    case presentInputs
+    case waitForSoftInputs(since: MissionDay)
+}
+
+/// Runs planned jobs: for each (product, day) whose required inputs exist, compares the input hash
+/// with the newest version's, claims the job in the catalog and has the `ProductMaker` make it.
+/// Jobs run in dependency order, one at a time per instrument (a lane) and in parallel across
+/// instruments; a lane waits only for the jobs of other lanes that its next job reads.
+///
+/// Costs per job: a handful of indexed catalog queries and two write transactions when made.
+public struct Pipeline: Sendable {
+    public static let softwareVersion = "downlink-0.7"
+
+    public let maker: any ProductMaker
+    public let catalog: Catalog
+    public let settings: PipelineSettings
+    public let graph: DependencyGraph
+
+    public init(maker: any ProductMaker, catalog: Catalog, settings: PipelineSettings) {
+        self.maker = maker; self.catalog = catalog; self.settings = settings
+        self.graph = DependencyGraph(nodes: maker.nodes)
+    }
+
+    /// Every job of the products matching the filters on days `from...to`, and everything downstream.
+    public func plan(from: MissionDay, to: MissionDay, instrument: String? = nil, level: ProductLevel? = nil) -> Set<JobKey> {
+        var seeds: [JobKey] = []
+        for n in graph.nodes where (instrument == nil || n.id.instrument == instrument) && (level == nil || n.id.level == level) {
+            var d = from
+            while d <= to { seeds.append(JobKey(n.id, d)); d = d.adding(days: 1) }
+        }
+        return graph.downstream(of: seeds)
+    }
+
+    /// Runs `jobs` (and only them). `onlyMissing`: skip jobs that have any done version.
+    public func run(_ jobs: Set<JobKey>, completeness: Completeness = .presentInputs, onlyMissing: Bool = false,
+                    progress: (@Sendable (JobKey, JobOutcome) -> Void)? = nil) async -> RunReport {
+        let ordered = graph.ordered(jobs)
+        var lanes: [String: [JobKey]] = [:]
+        for k in ordered { lanes[k.product.instrument, default: []].append(k) }
+        let board = OutcomeBoard()
+        await withTaskGroup(of: Void.self) { group in
+            for lane in lanes.values {
+                group.addTask {
+                    for key in lane {
+                        // Jobs of other lanes this one reads: wait for them (they precede it in the order).
+                        for (up, _) in graph.upstream(of: key)
+                        where up.product.instrument != key.product.instrument && jobs.contains(up) && graph.precedes(up, key) {
+                            _ = await board.outcome(of: up)
+                        }
+                        let outcome = await runOne(key, completeness: completeness, onlyMissing: onlyMissing)
+                        progress?(key, outcome)
+                        await board.finish(key, outcome)
+                    }
+                }
+            }
+        }
+        return await board.report()
+    }
+
+    /// The inputs of a job as found in the catalog now.
+    struct Inputs {
+        var level0: [String: [String]] = [:]
+        var files: [CatalogFile] = []
+        var upstream: [JobKey: String] = [:]
+        var hashLines: [String] = []
+    }
+
+    func gatherInputs(_ key: JobKey, node: ProductNode, completeness: Completeness) throws -> Result<Inputs, NotReady> {
+        var inputs = Inputs()
+        for dep in node.dependencies {
+            for offset in dep.days {
+                let day = key.day.adding(days: offset)
+                let found: [CatalogFile]
+                let name: String
+                switch dep.source {
+                case .level0(let instrument):
+                    name = "\(instrument) L0"
+                    found = try catalog.level0(instrument: instrument, day: day)
+                    inputs.level0[instrument, default: []] += found.map(\.path)
+                    for f in found { inputs.hashLines.append("l0 \(instrument) \(day) \(f.path) \(f.size) \(f.checksum)") }
+                case .product(let q):
+                    name = q.description
+                    let latest = try catalog.latestProduct(q, day: day)
+                    found = latest?.files ?? []
+                    if let latest, let path = found.first(where: { $0.path.hasSuffix(".cdf") })?.path ?? found.first?.path {
+                        inputs.upstream[JobKey(q, day)] = path
+                        for f in found { inputs.hashLines.append("product \(q) \(day) v\(latest.job.version) \(f.path) \(f.checksum)") }
+                    }
+                }
+                if found.isEmpty {
+                    if dep.required { return .failure(NotReady("no \(name) for \(day)")) }
+                    if case .waitForSoftInputs(let since) = completeness, day >= since {
+                        return .failure(NotReady("waiting for \(name) of \(day)"))
+                    }
+                }
+                inputs.files += found
+            }
+        }
+        if inputs.files.isEmpty { return .failure(NotReady("no inputs")) }
+        return .success(inputs)
+    }
+
+    struct NotReady: Error { var reason: String; init(_ r: String) { reason = r } }
+
+    /// The job's input hash: its input files (paths, sizes, checksums, upstream versions), the
+    /// product's configuration digest and the software version.
+    func inputHash(_ inputs: Inputs, node: ProductNode) -> String {
+        var h = SHA256()
+        h.update("software \(settings.softwareVersion)\nconfiguration \(node.configurationDigest)\n")
+        for line in inputs.hashLines.sorted() { h.update(line); h.update("\n") }
+        return h.finalizeHex()
+    }
+
+    func runOne(_ key: JobKey, completeness: Completeness, onlyMissing: Bool) async -> JobOutcome {
+        guard let node = graph.node(key.product) else { return .notReady("unknown product") }
+        let inputs: Inputs, claim: ClaimResult, hash: String
+        do {
+            switch try gatherInputs(key, node: node, completeness: completeness) {
+            case .failure(let n): return .notReady(n.reason)
+            case .success(let i): inputs = i
+            }
+            hash = inputHash(inputs, node: node)
+            if let latest = try catalog.latestProduct(key.product, day: key.day) {
+                if latest.job.inputHash == hash || onlyMissing { return .upToDate(version: latest.job.version) }
+            }
+            claim = try catalog.claim(product: key.product, day: key.day, inputHash: hash, inputs: inputs.files.map(\.path),
+                                      softwareVersion: settings.softwareVersion, configurationDigest: node.configurationDigest,
+                                      owner: settings.owner, isAlive: settings.isAlive)
+        } catch {
+            return .failed("\(error)")
+        }
+        switch claim {
+        case .alreadyDone(let v): return .upToDate(version: v)
+        case .busy: return .busy
+        case .claimed(let jobID, let version, _):
+            do {
+                try await make(key, jobID: jobID, version: version, inputs: inputs)
+                return .made(version: version)
+            } catch {
+                let message = "\(error)"
+                do { try catalog.fail(jobID: jobID, error: message, owner: settings.owner) } catch {
+                    return .failed("\(message); recording the failure also failed: \(error)")
+                }
+                return .failed(message)
+            }
+        }
+    }
+
+    /// The folder a product's files live in.
+    public func folder(for product: ProductID, day: MissionDay) -> String {
+        "\(settings.productsRoot)/\(product.instrument)/\(product.level.rawValue)/\(String(day.compact.prefix(4)))"
+    }
+
+    private func make(_ key: JobKey, jobID: Int64, version: Int, inputs: Inputs) async throws {
+        let fm = FileManager.default
+        let staging = "\(settings.productsRoot)/.staging/job-\(jobID)"
+        // A resumed job's staging folder holds what its dead owner left: never used.
+        try? fm.removeItem(atPath: staging)
+        try fm.createDirectory(atPath: staging, withIntermediateDirectories: true)
+        defer { try? fm.removeItem(atPath: staging) }
+        let upstream = inputs.upstream
+        let made = try await maker.make([key.product], day: key.day, level0: inputs.level0,
+                                        upstream: { upstream[JobKey($0, $1)] }, versions: [key.product: version],
+                                        into: staging)
+        guard let product = made.first(where: { $0.id == key.product && $0.day == key.day }), !product.paths.isEmpty else {
+            throw PipelineError.noOutput(key)
+        }
+        let destination = folder(for: key.product, day: key.day)
+        try fm.createDirectory(atPath: destination, withIntermediateDirectories: true)
+        var outputs: [OutputFile] = []
+        for path in product.paths {
+            let final = "\(destination)/\((path as NSString).lastPathComponent)"
+            // Same folder tree, same file system: the rename is atomic; a file of a dead owner's
+            // attempt with the same name and version is replaced.
+            guard rename(path, final) == 0 else { throw PipelineError.io(path: final, operation: "move \(path) to", errno: errno) }
+            let attributes = try fm.attributesOfItem(atPath: final)
+            outputs.append(OutputFile(path: final, size: (attributes[.size] as? NSNumber)?.int64Value ?? 0,
+                                      checksum: try SHA256.file(final),
+                                      mtime: Int64((attributes[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0)))
+        }
+        try catalog.complete(jobID: jobID, product: key.product, day: key.day, version: version, outputs: outputs,
+                             inputFileIDs: inputs.files.map(\.id), owner: settings.owner)
+    }
+}
+
+/// Pipeline failures outside the product maker.
+public enum PipelineError: Error, CustomStringConvertible {
+    case noOutput(JobKey)
+    case io(path: String, operation: String, errno: Int32)
+    case usage(String)
+
+    public var description: String {
+        switch self {
+        case .noOutput(let k): return "\(k): the product maker returned no file"
+        case .io(let path, let op, let e): return "\(op) \(path): \(String(cString: strerror(e)))"
+        case .usage(let m): return m
+        }
+    }
+}
