@@ -101,6 +101,11 @@ let package = Package(
         // Both run the built writer-bench for failures that need their own process (a file-size limit).
         .testTarget(name: "ProductsTests", dependencies: ["Products", "Dataset", "CDF", "ReferenceFixtures"]),
         .testTarget(name: "MissionIMAPTests", dependencies: ["MissionIMAP", "Products", "Dataset", "CDF", "ReferenceFixtures"]),
+        // A fake ProductMaker (small real files, failures, sleeps, call counts) for the pipeline's tests,
+        // and a process around it that the kill/resume test kills and the planning benchmark runs.
+        .target(name: "PipelineTestSupport", dependencies: ["Pipeline", "Products"], path: "Tests/PipelineTestSupport"),
+        .executableTarget(name: "pipeline-fake-runner", dependencies: ["Pipeline", "CatalogPostgreSQL", "Products", "PipelineTestSupport"], path: "Tests/PipelineFakeRunner"),
+        .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "CatalogPostgreSQL", "Products", "PipelineTestSupport", "pipeline-fake-runner"]),
         .testTarget(name: "DemoMissionTests", dependencies: ["DemoMission", "SpacePackets", "ReferenceFixtures"]),
         .testTarget(name: "FITSTests", dependencies: ["FITS", "Dataset", "WriterTestSupport", "writer-bench"]),
         .testTarget(name: "HDF5Tests", dependencies: ["HDF5", "Dataset", "WriterTestSupport", "writer-bench"]),

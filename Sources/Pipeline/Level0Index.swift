@@ -24,6 +24,7 @@ public struct Level0Index: Sendable {
     }
 
     /// Indexes every L0 file in a folder (not recursive; other names are skipped); returns what changed.
+    @discardableResult
     public func indexFolder(_ folder: String) throws -> [(instrument: String, day: MissionDay)] {
         let names = try FileManager.default.contentsOfDirectory(atPath: folder).sorted()
         return try names.filter { !$0.hasPrefix(".") && Level0Name(fileName: $0) != nil }.compactMap { try index(path: "\(folder)/\($0)") }

@@ -1,0 +1,13 @@
+import Pipeline
+
+/// Opens the catalog a user names: a PostgreSQL connection string (`postgresql://...`,
+/// `postgres://...` or libpq `key=value` words) or else a SQLite file path.
+public enum CatalogLocation {
+    public static func isPostgreSQL(_ location: String) -> Bool {
+        location.hasPrefix("postgresql://") || location.hasPrefix("postgres://") || location.contains("host=") || location.contains("dbname=")
+    }
+
+    public static func open(_ location: String) throws -> Catalog {
+        isPostgreSQL(location) ? try PostgreSQLConnection.catalog(location) : try Catalog.sqlite(path: location)
+    }
+}
