@@ -177,10 +177,12 @@ public final class Catalog: @unchecked Sendable {
 
     /// Jobs, optionally of one product and day, oldest first.
     public func jobs(product: ProductID? = nil, day: MissionDay? = nil) throws -> [CatalogJob] {
-        try read { c in
-            try c.query("SELECT \(Catalog.jobColumns) FROM jobs WHERE (? IS NULL OR product = ?) AND (? IS NULL OR day = ?) ORDER BY id",
-                        [product.map { .text($0.description) } ?? .null, product.map { .text($0.description) } ?? .null,
-                         day.map { .text($0.description) } ?? .null, day.map { .text($0.description) } ?? .null]).map(Catalog.job)
+        var conditions: [String] = [], parameters: [SQLValue] = []
+        if let product { conditions.append("product = ?"); parameters.append(.text(product.description)) }
+        if let day { conditions.append("day = ?"); parameters.append(.text(day.description)) }
+        let filter = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
+        return try read { c in
+            try c.query("SELECT \(Catalog.jobColumns) FROM jobs \(filter) ORDER BY id", parameters).map(Catalog.job)
         }
     }
 
