@@ -81,7 +81,7 @@ let package = Package(
             name: "downlink",
             dependencies: [
                 "SpacePackets", "PacketDefinitions", "Dataset", "CDF", "FITS", "HDF5", "Decom",
-                "Products", "MissionIMAP", "DemoMission",
+                "Products", "MissionIMAP", "DemoMission", "Pipeline", "CatalogPostgreSQL",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

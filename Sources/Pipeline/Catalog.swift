@@ -146,6 +146,11 @@ public final class Catalog: @unchecked Sendable {
         }
     }
 
+    /// The first day with L0 data of any instrument, nil when none arrived.
+    public func earliestLevel0Day() throws -> MissionDay? {
+        try read { c in try c.query("SELECT MIN(day) FROM files WHERE level = 'l0'", []).first?.first?.text.flatMap { MissionDay($0) } }
+    }
+
     /// Every file, all versions (tests, status).
     public func allFiles() throws -> [CatalogFile] {
         try read { c in try c.query("SELECT \(Catalog.fileColumns) FROM files ORDER BY id", []).map(Catalog.file) }

@@ -13,14 +13,14 @@ public final class InboxWatcher: @unchecked Sendable {
     public let inbox: String
     public let pipeline: Pipeline
     public let settleSeconds: Double
-    public let completeness: Completeness
+    /// Soft inputs of days from this day on are waited for; nil: the first L0 day in the catalog.
+    public let missionStart: MissionDay?
     private var pending: [String: Int64] = [:]
     private var seen: [String: (size: Int64, mtime: Int64)] = [:]
     public private(set) var rejected: [String: String] = [:]
 
     public init(inbox: String, pipeline: Pipeline, settleSeconds: Double = 2, missionStart: MissionDay? = nil) {
-        self.inbox = inbox; self.pipeline = pipeline; self.settleSeconds = settleSeconds
-        completeness = missionStart.map { .waitForSoftInputs(since: $0) } ?? .presentInputs
+        self.inbox = inbox; self.pipeline = pipeline; self.settleSeconds = settleSeconds; self.missionStart = missionStart
     }
 
     /// One poll: index complete new or changed files, then run the jobs they affect.
@@ -53,7 +53,8 @@ public final class InboxWatcher: @unchecked Sendable {
         guard !arrived.isEmpty else { return RunReport() }
         var jobs = Set<JobKey>()
         for a in arrived { jobs.formUnion(pipeline.graph.affected(byLevel0: a.instrument, day: a.day)) }
-        return await pipeline.run(jobs, completeness: completeness, progress: progress)
+        guard let start = try missionStart ?? pipeline.catalog.earliestLevel0Day() else { return RunReport() }
+        return await pipeline.run(jobs, completeness: .waitForSoftInputs(since: start), progress: progress)
     }
 
     /// Polls every `interval` seconds until cancelled.
