@@ -2,6 +2,7 @@
 // kills with SIGKILL, and the planning/catalog benchmark (tools/pipeline-benchmark).
 //   pipeline-fake-runner reprocess CATALOG L0DIR PRODUCTS FROM TO SLEEP_MS
 //   pipeline-fake-runner bench CATALOG PRODUCTS INSTRUMENTS DAYS
+//   pipeline-fake-runner watch CATALOG INBOX PRODUCTS SINCE SLEEP_MS POLLS   (prints "MADE <product> <day>")
 import CatalogPostgreSQL
 import Foundation
 import Pipeline
@@ -19,6 +20,17 @@ case "reprocess" where args.count == 8:
     let pipeline = Pipeline(maker: FakeProductMaker(sleepMs: sleep), catalog: catalog, settings: PipelineSettings(productsRoot: args[4]))
     let report = await pipeline.run(pipeline.plan(from: from, to: to)) { key, outcome in print("\(key): \(outcome)") }
     print(report.summary)
+
+case "watch" where args.count == 8:
+    guard let since = MissionDay(args[5]), let sleep = Int(args[6]), let polls = Int(args[7]) else { fail("bad day or numbers") }
+    let pipeline = Pipeline(maker: FakeProductMaker(sleepMs: sleep), catalog: try CatalogLocation.open(args[2]),
+                            settings: PipelineSettings(productsRoot: args[4]))
+    let watcher = InboxWatcher(inbox: args[3], pipeline: pipeline, settleSeconds: 0, missionStart: since)
+    for _ in 0..<polls {
+        let report = try await watcher.poll()
+        for key in report.made { print("MADE \(key.product) \(key.day)") }
+        try await Task.sleep(nanoseconds: 50_000_000)
+    }
 
 case "bench" where args.count == 6:
     guard let instruments = Int(args[4]), let days = Int(args[5]) else { fail("bad numbers") }
@@ -54,5 +66,5 @@ case "bench" where args.count == 6:
     print(String(format: "rerun, nothing changed (plan + input hash + catalog lookups): %8.3f ms per job, %.1f s total", ms(secondTime) / jobs, ms(secondTime) / 1e3))
 
 default:
-    fail("usage: reprocess CATALOG L0DIR PRODUCTS FROM TO SLEEP_MS | bench CATALOG PRODUCTS INSTRUMENTS DAYS")
+    fail("usage: reprocess CATALOG L0DIR PRODUCTS FROM TO SLEEP_MS | bench CATALOG PRODUCTS INSTRUMENTS DAYS | watch CATALOG INBOX PRODUCTS SINCE SLEEP_MS POLLS")
 }

@@ -72,3 +72,36 @@ func reprocessKilledWithSIGKILLResumesToCompletion(_ backend: Backend) async thr
     #expect(Set(onDisk) == Set(registered.map(\.path)))
     for f in registered { #expect(try SHA256.file(f.path) == f.checksum) }
 }
+
+/// Two watcher processes on one inbox and one catalog: every job is made by exactly one of them.
+@Test(.enabled(if: fakeRunner != nil, "pipeline-fake-runner not built"), arguments: Backend.available)
+func twoWatcherProcessesOnOneCatalogNeverRunTheSameJobTwice(_ backend: Backend) async throws {
+    let ws = try Workspace()
+    let location = try backend.freshLocation(in: ws.root)
+    _ = try CatalogLocation.open(location)  // schema created before the race
+    for d in week { for i in instruments { try FakeLevel0.write(i, d, into: ws.inbox) } }
+    let watchers = try (0..<2).map { _ in
+        let p = Process(), out = Pipe()
+        p.executableURL = URL(fileURLWithPath: fakeRunner!)
+        p.arguments = ["watch", location, ws.inbox, ws.products, weekStart.description, "5", "4"]
+        p.standardOutput = out
+        try p.run()
+        return (p, out)
+    }
+    var made: [String] = []
+    for (p, out) in watchers {
+        let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        p.waitUntilExit()
+        #expect(p.terminationStatus == 0)
+        made += text.split(separator: "\n").filter { $0.hasPrefix("MADE ") }.map { String($0.dropFirst(5)) }
+    }
+    // Whatever a watcher left because the other was busy with its input: made here, once.
+    let catalog = try CatalogLocation.open(location)
+    let finisher = Pipeline(maker: FakeProductMaker(), catalog: catalog, settings: PipelineSettings(productsRoot: ws.products))
+    made += await finisher.run(finisher.plan(from: week.first!, to: week.last!)).made.map(\.description)
+    #expect(made.count == Set(made).count, "made twice: \(Dictionary(grouping: made, by: { $0 }).filter { $0.value.count > 1 }.keys)")
+    #expect(Set(made) == expectedWeekProducts)
+    let jobs = try catalog.jobs()
+    #expect(jobs.count == expectedWeekProducts.count && jobs.allSatisfy { $0.state == .done && $0.attempts == 1 })
+    #expect(try productFiles(catalog).values.allSatisfy { $0.count == 1 })
+}

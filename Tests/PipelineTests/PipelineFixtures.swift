@@ -69,7 +69,6 @@ func productFiles(_ catalog: Catalog) throws -> [String: [(version: Int, name: S
 func filesUnder(_ folder: String) -> [String] {
     (FileManager.default.enumerator(atPath: folder)?.allObjects as? [String] ?? []).filter {
         var isDir: ObjCBool = false
-        FileManager.default.fileExists(atPath: "\(folder)/\($0)", isDirectory: &isDir)
-        return !isDir.boolValue
+        return FileManager.default.fileExists(atPath: "\(folder)/\($0)", isDirectory: &isDir) && !isDir.boolValue
     }.sorted()
 }
