@@ -44,7 +44,10 @@ public final class InboxWatcher: @unchecked Sendable {
             guard settled else { pending[path] = size; continue }
             pending[path] = nil
             do {
-                if let a = try index.index(path: path) { arrived.append(a) }
+                // New to this watcher, even when another watcher indexed it first: both plan its
+                // jobs and the catalog's claims let each job run once.
+                let a = try index.index(path: path)
+                arrived.append((a.instrument, a.day))
                 seen[path] = (size, mtime)
             } catch {
                 rejected[path] = "\(error)"

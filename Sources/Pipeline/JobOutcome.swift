@@ -6,7 +6,7 @@ public enum JobOutcome: Sendable, Hashable, CustomStringConvertible {
     case upToDate(version: Int)
     /// Inputs are missing (required ones) or not yet arrived (watching); nothing recorded.
     case notReady(String)
-    /// Another live process is making it.
+    /// Another live process was still making it when the wait (`PipelineSettings.busyWaitSeconds`) ended.
     case busy
     /// The job failed; recorded in the catalog with this error.
     case failed(String)

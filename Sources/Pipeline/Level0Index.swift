@@ -6,10 +6,10 @@ public struct Level0Index: Sendable {
     public let catalog: Catalog
     public init(catalog: Catalog) { self.catalog = catalog }
 
-    /// Indexes one file. Returns its instrument and day when it is new or changed, nil when unchanged.
-    /// Throws for a name that is not an L0 file name.
+    /// Indexes one file: its instrument and day, and whether the catalog did not know it (or knew
+    /// other content). Throws for a name that is not an L0 file name.
     @discardableResult
-    public func index(path: String) throws -> (instrument: String, day: MissionDay)? {
+    public func index(path: String) throws -> (instrument: String, day: MissionDay, changed: Bool) {
         let name = (path as NSString).lastPathComponent
         guard let parsed = Level0Name(fileName: name) else {
             throw PipelineError.usage("\(path): not an L0 file name (<mission>_<instrument>_l0_<YYYYMMDD>_v<NNN>.pkts)")
@@ -20,13 +20,16 @@ public struct Level0Index: Sendable {
         let (_, changed) = try catalog.registerLevel0(path: path, instrument: parsed.instrument, day: parsed.day,
                                                       version: parsed.version, size: size,
                                                       checksum: try SHA256.file(path), mtime: mtime)
-        return changed ? (parsed.instrument, parsed.day) : nil
+        return (parsed.instrument, parsed.day, changed)
     }
 
     /// Indexes every L0 file in a folder (not recursive; other names are skipped); returns what changed.
     @discardableResult
     public func indexFolder(_ folder: String) throws -> [(instrument: String, day: MissionDay)] {
         let names = try FileManager.default.contentsOfDirectory(atPath: folder).sorted()
-        return try names.filter { !$0.hasPrefix(".") && Level0Name(fileName: $0) != nil }.compactMap { try index(path: "\(folder)/\($0)") }
+        return try names.filter { !$0.hasPrefix(".") && Level0Name(fileName: $0) != nil }.compactMap {
+            let r = try index(path: "\(folder)/\($0)")
+            return r.changed ? (r.instrument, r.day) : nil
+        }
     }
 }

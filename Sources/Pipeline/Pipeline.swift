@@ -10,6 +10,10 @@ public struct PipelineSettings: Sendable {
     public var softwareVersion: String
     public var owner: JobOwner
     public var isAlive: @Sendable (JobOwner) -> Bool
+    /// A job another live process is making is looked at again every `busyPollSeconds`, for at most
+    /// `busyWaitSeconds`: its consumers then read its product, whichever process made it.
+    public var busyPollSeconds: Double = 0.05
+    public var busyWaitSeconds: Double = 3600
 
     public init(productsRoot: String, softwareVersion: String = Pipeline.softwareVersion,
                 owner: JobOwner = .current, isAlive: @escaping @Sendable (JobOwner) -> Bool = JobOwner.isAlive) {
@@ -135,6 +139,15 @@ public struct Pipeline: Sendable {
     }
 
     func runOne(_ key: JobKey, completeness: Completeness, onlyMissing: Bool) async -> JobOutcome {
+        let deadline = ContinuousClock.now + .milliseconds(Int(settings.busyWaitSeconds * 1000))
+        while true {
+            let outcome = await attempt(key, completeness: completeness, onlyMissing: onlyMissing)
+            guard outcome == .busy, ContinuousClock.now < deadline else { return outcome }
+            try? await Task.sleep(nanoseconds: UInt64(settings.busyPollSeconds * 1e9))
+        }
+    }
+
+    func attempt(_ key: JobKey, completeness: Completeness, onlyMissing: Bool) async -> JobOutcome {
         guard let node = graph.node(key.product) else { return .notReady("unknown product") }
         let inputs: Inputs, claim: ClaimResult, hash: String
         do {

@@ -1,6 +1,6 @@
 // A process around the pipeline with the fake product maker: what the kill/resume test starts and
 // kills with SIGKILL, and the planning/catalog benchmark (tools/pipeline-benchmark).
-//   pipeline-fake-runner reprocess CATALOG L0DIR PRODUCTS FROM TO SLEEP_MS
+//   pipeline-fake-runner reprocess CATALOG L0DIR PRODUCTS FROM TO SLEEP_MS [HANG_AFTER]
 //   pipeline-fake-runner bench CATALOG PRODUCTS INSTRUMENTS DAYS
 //   pipeline-fake-runner watch CATALOG INBOX PRODUCTS SINCE SLEEP_MS POLLS   (prints "MADE <product> <day>")
 import CatalogPostgreSQL
@@ -13,11 +13,12 @@ let args = CommandLine.arguments
 func fail(_ m: String) -> Never { FileHandle.standardError.write(Data("pipeline-fake-runner: \(m)\n".utf8)); exit(2) }
 
 switch args.count > 1 ? args[1] : "" {
-case "reprocess" where args.count == 8:
+case "reprocess" where args.count == 8 || args.count == 9:
     guard let from = MissionDay(args[5]), let to = MissionDay(args[6]), let sleep = Int(args[7]) else { fail("bad days or sleep") }
     let catalog = try CatalogLocation.open(args[2])
     try Level0Index(catalog: catalog).indexFolder(args[3])
-    let pipeline = Pipeline(maker: FakeProductMaker(sleepMs: sleep), catalog: catalog, settings: PipelineSettings(productsRoot: args[4]))
+    let maker = FakeProductMaker(sleepMs: sleep, hangAfter: args.count == 9 ? Int(args[8]) : nil)
+    let pipeline = Pipeline(maker: maker, catalog: catalog, settings: PipelineSettings(productsRoot: args[4]))
     let report = await pipeline.run(pipeline.plan(from: from, to: to)) { key, outcome in print("\(key): \(outcome)") }
     print(report.summary)
 

@@ -14,6 +14,8 @@ public final class FakeProductMaker: ProductMaker, @unchecked Sendable {
     public let nodes: [ProductNode]
     public let sleepMs: Int
     public let failing: Set<JobKey>
+    /// Calls after this many hang until the process is killed (the kill/resume test); nil: never.
+    public let hangAfter: Int?
     /// False for the benchmark: content from names only, L0 files need not exist.
     public let readsInputs: Bool
     private let lock = NSLock()
@@ -21,7 +23,7 @@ public final class FakeProductMaker: ProductMaker, @unchecked Sendable {
 
     /// `digests` overrides products' configuration digests (a changed calibration).
     public init(instruments: [String] = ["mag", "spec", "hk"], digests: [String: String] = [:], sleepMs: Int = 0,
-                failing: Set<JobKey> = [], levels: Int = 4, readsInputs: Bool = true) {
+                failing: Set<JobKey> = [], levels: Int = 4, readsInputs: Bool = true, hangAfter: Int? = nil) {
         var nodes: [ProductNode] = []
         func add(_ id: String, _ deps: [ProductDependency]) {
             nodes.append(ProductNode(id: ProductID(id)!, dependencies: deps, formats: ["cdf"], configurationDigest: digests[id] ?? "digest-\(id)"))
@@ -42,7 +44,7 @@ public final class FakeProductMaker: ProductMaker, @unchecked Sendable {
         if instruments.contains("mag") && instruments.contains("spec") {
             add("sw_l3_joined", [.init(.product(ProductID("mag_l3_1min")!)), .init(.product(ProductID("spec_l3_1min")!))])
         }
-        self.nodes = nodes; self.sleepMs = sleepMs; self.failing = failing; self.readsInputs = readsInputs
+        self.nodes = nodes; self.sleepMs = sleepMs; self.failing = failing; self.readsInputs = readsInputs; self.hangAfter = hangAfter
     }
 
     public var callCounts: [JobKey: Int] { lock.lock(); defer { lock.unlock() }; return calls }
@@ -52,7 +54,11 @@ public final class FakeProductMaker: ProductMaker, @unchecked Sendable {
                      into folder: String) async throws -> [MadeProduct] {
         var made: [MadeProduct] = []
         for id in products.sorted() {
-            lock.withLock { calls[JobKey(id, day), default: 0] += 1 }
+            let total = lock.withLock {
+                calls[JobKey(id, day), default: 0] += 1
+                return calls.values.reduce(0, +)
+            }
+            if let hangAfter, total > hangAfter { while true { try await Task.sleep(nanoseconds: 1_000_000_000) } }
             if sleepMs > 0 { try await Task.sleep(nanoseconds: UInt64(sleepMs) * 1_000_000) }
             if failing.contains(JobKey(id, day)) { throw FakeMakerError(message: "injected failure of \(id) \(day)") }
             guard let node = nodes.first(where: { $0.id == id }) else { throw FakeMakerError(message: "unknown \(id)") }
