@@ -25,13 +25,19 @@ public enum JobOutcome: Sendable, Hashable, CustomStringConvertible {
 /// The outcome of every planned job of one run.
 public struct RunReport: Sendable {
     public var outcomes: [JobKey: JobOutcome] = [:]
+    /// Seconds spent in jobs (planning each, catalog, moving files, the maker), summed over lanes.
+    public var jobSeconds: Double = 0
+    /// Of which in `ProductMaker.make`.
+    public var makeSeconds: Double = 0
     public init() {}
     public var made: [JobKey] { outcomes.filter { if case .made = $0.value { return true }; return false }.map(\.key) }
     public var failed: [JobKey] { outcomes.filter { if case .failed = $0.value { return true }; return false }.map(\.key) }
     public var upToDate: Int { outcomes.values.filter { if case .upToDate = $0 { return true }; return false }.count }
     public var notReady: Int { outcomes.values.filter { if case .notReady = $0 { return true }; return false }.count }
     public var busy: Int { outcomes.values.filter { $0 == .busy }.count }
-    public mutating func merge(_ other: RunReport) { outcomes.merge(other.outcomes) { $1 } }
+    public mutating func merge(_ other: RunReport) {
+        outcomes.merge(other.outcomes) { $1 }; jobSeconds += other.jobSeconds; makeSeconds += other.makeSeconds
+    }
     public var summary: String {
         "\(made.count) made, \(upToDate) up to date, \(failed.count) failed, \(notReady) not ready, \(busy) busy elsewhere"
     }

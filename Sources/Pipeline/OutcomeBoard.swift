@@ -3,9 +3,11 @@
 actor OutcomeBoard {
     private var outcomes: [JobKey: JobOutcome] = [:]
     private var waiters: [JobKey: [CheckedContinuation<JobOutcome, Never>]] = [:]
+    private var jobSeconds = 0.0, makeSeconds = 0.0
 
-    func finish(_ key: JobKey, _ outcome: JobOutcome) {
+    func finish(_ key: JobKey, _ outcome: JobOutcome, jobSeconds: Double, makeSeconds: Double) {
         outcomes[key] = outcome
+        self.jobSeconds += jobSeconds; self.makeSeconds += makeSeconds
         for w in waiters.removeValue(forKey: key) ?? [] { w.resume(returning: outcome) }
     }
 
@@ -14,5 +16,8 @@ actor OutcomeBoard {
         return await withCheckedContinuation { waiters[key, default: []].append($0) }
     }
 
-    func report() -> RunReport { var r = RunReport(); r.outcomes = outcomes; return r }
+    func report() -> RunReport {
+        var r = RunReport(); r.outcomes = outcomes; r.jobSeconds = jobSeconds; r.makeSeconds = makeSeconds
+        return r
+    }
 }

@@ -74,9 +74,12 @@ public struct Pipeline: Sendable {
                         where up.product.instrument != key.product.instrument && jobs.contains(up) && graph.precedes(up, key) {
                             _ = await board.outcome(of: up)
                         }
-                        let outcome = await runOne(key, completeness: completeness, onlyMissing: onlyMissing)
+                        let timer = MakeTimer()
+                        let start = ContinuousClock.now
+                        let outcome = await runOne(key, completeness: completeness, onlyMissing: onlyMissing, timer: timer)
+                        let elapsed = ContinuousClock.now - start
                         progress?(key, outcome)
-                        await board.finish(key, outcome)
+                        await board.finish(key, outcome, jobSeconds: elapsed.seconds, makeSeconds: timer.seconds)
                     }
                 }
             }
@@ -138,16 +141,16 @@ public struct Pipeline: Sendable {
         return h.finalizeHex()
     }
 
-    func runOne(_ key: JobKey, completeness: Completeness, onlyMissing: Bool) async -> JobOutcome {
+    func runOne(_ key: JobKey, completeness: Completeness, onlyMissing: Bool, timer: MakeTimer = MakeTimer()) async -> JobOutcome {
         let deadline = ContinuousClock.now + .milliseconds(Int(settings.busyWaitSeconds * 1000))
         while true {
-            let outcome = await attempt(key, completeness: completeness, onlyMissing: onlyMissing)
+            let outcome = await attempt(key, completeness: completeness, onlyMissing: onlyMissing, timer: timer)
             guard outcome == .busy, ContinuousClock.now < deadline else { return outcome }
             try? await Task.sleep(nanoseconds: UInt64(settings.busyPollSeconds * 1e9))
         }
     }
 
-    func attempt(_ key: JobKey, completeness: Completeness, onlyMissing: Bool) async -> JobOutcome {
+    func attempt(_ key: JobKey, completeness: Completeness, onlyMissing: Bool, timer: MakeTimer) async -> JobOutcome {
         guard let node = graph.node(key.product) else { return .notReady("unknown product") }
         let inputs: Inputs, claim: ClaimResult, hash: String
         do {
@@ -170,7 +173,7 @@ public struct Pipeline: Sendable {
         case .busy: return .busy
         case .claimed(let jobID, let version, _):
             do {
-                try await make(key, jobID: jobID, version: version, inputs: inputs)
+                try await make(key, jobID: jobID, version: version, inputs: inputs, timer: timer)
                 return .made(version: version)
             } catch {
                 let message = "\(error)"
@@ -187,7 +190,7 @@ public struct Pipeline: Sendable {
         "\(settings.productsRoot)/\(product.instrument)/\(product.level.rawValue)/\(String(day.compact.prefix(4)))"
     }
 
-    private func make(_ key: JobKey, jobID: Int64, version: Int, inputs: Inputs) async throws {
+    private func make(_ key: JobKey, jobID: Int64, version: Int, inputs: Inputs, timer: MakeTimer) async throws {
         let fm = FileManager.default
         let staging = "\(settings.productsRoot)/.staging/job-\(jobID)"
         // A resumed job's staging folder holds what its dead owner left: never used.
@@ -195,6 +198,8 @@ public struct Pipeline: Sendable {
         try fm.createDirectory(atPath: staging, withIntermediateDirectories: true)
         defer { try? fm.removeItem(atPath: staging) }
         let upstream = inputs.upstream
+        let makeStart = ContinuousClock.now
+        defer { timer.seconds += (ContinuousClock.now - makeStart).seconds }
         let made = try await maker.make([key.product], day: key.day, level0: inputs.level0,
                                         upstream: { upstream[JobKey($0, $1)] }, versions: [key.product: version],
                                         into: staging)
@@ -217,6 +222,16 @@ public struct Pipeline: Sendable {
         try catalog.complete(jobID: jobID, product: key.product, day: key.day, version: version, outputs: outputs,
                              inputFileIDs: inputs.files.map(\.id), owner: settings.owner)
     }
+}
+
+/// Time one job spent in the product maker (one lane's job at a time: no sharing).
+final class MakeTimer: @unchecked Sendable {
+    // Invariant: used by one job, sequentially (the lane that runs it).
+    var seconds = 0.0
+}
+
+extension Duration {
+    var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
 }
 
 /// Pipeline failures outside the product maker.

@@ -79,7 +79,14 @@ public final class FakeProductMaker: ProductMaker, @unchecked Sendable {
             let version = versions[id] ?? 1
             let name = "demo_\(id)_\(day.compact)_v\(String(format: "%03d", version)).cdf"
             let final = "\(folder)/\(name)", temporary = "\(folder)/.\(name).tmp-\(getpid())"
-            try Data(content.utf8).write(to: URL(fileURLWithPath: temporary))
+            // POSIX write without fsync (Foundation's Data.write fsyncs): the benchmark measures the
+            // pipeline, not the disk.
+            let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+            guard fd >= 0 else { throw FakeMakerError(message: "create \(temporary)") }
+            let bytes = Array(content.utf8)
+            let written = bytes.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+            close(fd)
+            guard written == bytes.count else { throw FakeMakerError(message: "write \(temporary)") }
             guard rename(temporary, final) == 0 else { throw FakeMakerError(message: "rename \(temporary)") }
             made.append(MadeProduct(id: id, day: day, version: version, paths: [final], records: 1, bytes: content.utf8.count))
         }
