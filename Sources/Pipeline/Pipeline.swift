@@ -61,6 +61,7 @@ public struct Pipeline: Sendable {
     /// Runs `jobs` (and only them). `onlyMissing`: skip jobs that have any done version.
     public func run(_ jobs: Set<JobKey>, completeness: Completeness = .presentInputs, onlyMissing: Bool = false,
                     progress: (@Sendable (JobKey, JobOutcome) -> Void)? = nil) async -> RunReport {
+        sweepStaging()
         let ordered = graph.ordered(jobs)
         var lanes: [String: [JobKey]] = [:]
         for k in ordered { lanes[k.product.instrument, default: []].append(k) }
@@ -107,14 +108,14 @@ public struct Pipeline: Sendable {
                     name = "\(instrument) L0"
                     found = try catalog.level0(instrument: instrument, day: day)
                     inputs.level0[instrument, default: []] += found.map(\.path)
-                    for f in found { inputs.hashLines.append("l0 \(instrument) \(day) \(f.path) \(f.size) \(f.checksum)") }
+                    for f in found { inputs.hashLines.append("l0 \(instrument) \(day) \(fileName(f.path)) \(f.size) \(f.checksum)") }
                 case .product(let q):
                     name = q.description
                     let latest = try catalog.latestProduct(q, day: day)
                     found = latest?.files ?? []
                     if let latest, let path = found.first(where: { $0.path.hasSuffix(".cdf") })?.path ?? found.first?.path {
                         inputs.upstream[JobKey(q, day)] = path
-                        for f in found { inputs.hashLines.append("product \(q) \(day) v\(latest.job.version) \(f.path) \(f.checksum)") }
+                        for f in found { inputs.hashLines.append("product \(q) \(day) v\(latest.job.version) \(fileName(f.path)) \(f.checksum)") }
                     }
                 }
                 if found.isEmpty {
@@ -132,7 +133,8 @@ public struct Pipeline: Sendable {
 
     struct NotReady: Error { var reason: String; init(_ r: String) { reason = r } }
 
-    /// The job's input hash: its input files (paths, sizes, checksums, upstream versions), the
+    /// The job's input hash: its input files (names, not folders, so that moving an archive changes
+    /// nothing; sizes, checksums, upstream versions), the
     /// product's configuration digest and the software version.
     func inputHash(_ inputs: Inputs, node: ProductNode) -> String {
         var h = SHA256()
@@ -185,6 +187,21 @@ public struct Pipeline: Sendable {
         }
     }
 
+    /// Removes staging folders of jobs no live process owns (a process killed mid-job leaves one;
+    /// a job taken over clears its own, this catches jobs superseded by other inputs).
+    func sweepStaging() {
+        let root = "\(settings.productsRoot)/.staging"
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: root) else { return }
+        for name in names where name.hasPrefix("job-") {
+            guard let id = Int64(name.dropFirst(4)),
+                  let job = try? catalog.read({ c in
+                      try c.query("SELECT \(Catalog.jobColumns) FROM jobs WHERE id = ?", [.int(id)]).first.map(Catalog.job)
+                  }) else { continue }
+            if job.state == .running, settings.isAlive(JobOwner(host: job.host, pid: job.pid)) { continue }
+            try? FileManager.default.removeItem(atPath: "\(root)/\(name)")
+        }
+    }
+
     /// The folder a product's files live in.
     public func folder(for product: ProductID, day: MissionDay) -> String {
         "\(settings.productsRoot)/\(product.instrument)/\(product.level.rawValue)/\(String(day.compact.prefix(4)))"
@@ -223,6 +240,8 @@ public struct Pipeline: Sendable {
                              inputFileIDs: inputs.files.map(\.id), owner: settings.owner)
     }
 }
+
+func fileName(_ path: String) -> String { path.split(separator: "/").last.map(String.init) ?? path }
 
 /// Time one job spent in the product maker (one lane's job at a time: no sharing).
 final class MakeTimer: @unchecked Sendable {
