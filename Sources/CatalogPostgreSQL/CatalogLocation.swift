@@ -7,7 +7,9 @@ public enum CatalogLocation {
         location.hasPrefix("postgresql://") || location.hasPrefix("postgres://") || location.contains("host=") || location.contains("dbname=")
     }
 
-    public static func open(_ location: String) throws -> Catalog {
-        isPostgreSQL(location) ? try PostgreSQLConnection.catalog(location) : try Catalog.sqlite(path: location)
+    public static func open(_ location: String, staleHeartbeatSeconds: Double = 600) throws -> Catalog {
+        isPostgreSQL(location)
+            ? try PostgreSQLConnection.catalog(location, staleHeartbeatSeconds: staleHeartbeatSeconds)
+            : try Catalog.sqlite(path: location, staleHeartbeatSeconds: staleHeartbeatSeconds)
     }
 }

@@ -27,8 +27,8 @@ public final class PostgreSQLConnection: CatalogConnection {
     deinit { PQfinish(conn) }
 
     /// Opens a catalog on PostgreSQL.
-    public static func catalog(_ connectionString: String) throws -> Catalog {
-        try Catalog(connection: PostgreSQLConnection(connectionString: connectionString))
+    public static func catalog(_ connectionString: String, staleHeartbeatSeconds: Double = 600) throws -> Catalog {
+        try Catalog(connection: PostgreSQLConnection(connectionString: connectionString), staleHeartbeatSeconds: staleHeartbeatSeconds)
     }
 
     public func query(_ sql: String, _ parameters: [SQLValue]) throws -> [[SQLValue]] {

@@ -18,14 +18,19 @@ public final class Catalog: @unchecked Sendable {
     private let lock = NSLock()
     public var dialect: SQLDialect { connection.dialect }
 
-    public init(connection: CatalogConnection) throws {
+    /// A running job's owner counts as dead when its process is gone (`isAlive`, this host) or its
+    /// heartbeat is older than this (any host: a host that died, a process that hung).
+    public let staleHeartbeatSeconds: Double
+
+    public init(connection: CatalogConnection, staleHeartbeatSeconds: Double = 600) throws {
         self.connection = connection
+        self.staleHeartbeatSeconds = staleHeartbeatSeconds
         try migrate()
     }
 
     /// Opens a SQLite catalog file (created when absent).
-    public static func sqlite(path: String) throws -> Catalog {
-        try Catalog(connection: SQLiteConnection(path: path))
+    public static func sqlite(path: String, staleHeartbeatSeconds: Double = 600) throws -> Catalog {
+        try Catalog(connection: SQLiteConnection(path: path), staleHeartbeatSeconds: staleHeartbeatSeconds)
     }
 
     public static let schemaVersion = 1
@@ -47,7 +52,7 @@ public final class Catalog: @unchecked Sendable {
                 version INTEGER NOT NULL, state TEXT NOT NULL, inputs TEXT NOT NULL,
                 software_version TEXT NOT NULL, configuration_digest TEXT NOT NULL, host TEXT NOT NULL,
                 pid INTEGER NOT NULL, attempts INTEGER NOT NULL, started_at BIGINT NOT NULL,
-                ended_at BIGINT, error TEXT, UNIQUE (product, day, input_hash))
+                ended_at BIGINT, error TEXT, heartbeat_at BIGINT NOT NULL, UNIQUE (product, day, input_hash))
             """,
             "CREATE INDEX IF NOT EXISTS jobs_by_product_day ON jobs (product, day, state)",
             """
@@ -166,10 +171,10 @@ public final class Catalog: @unchecked Sendable {
 
     // MARK: jobs
 
-    static let jobColumns = "id, product, day, input_hash, version, state, inputs, software_version, configuration_digest, host, pid, attempts, started_at, ended_at, error"
+    static let jobColumns = "id, product, day, input_hash, version, state, inputs, software_version, configuration_digest, host, pid, attempts, started_at, ended_at, error, heartbeat_at"
 
     static func job(_ r: [SQLValue]) throws -> CatalogJob {
-        guard r.count == 15, let id = r[0].int, let product = r[1].text, let day = r[2].text.flatMap({ MissionDay($0) }),
+        guard r.count == 16, let id = r[0].int, let product = r[1].text, let day = r[2].text.flatMap({ MissionDay($0) }),
               let hash = r[3].text, let version = r[4].int, let state = r[5].text.flatMap(JobState.init(rawValue:)),
               let inputs = r[6].text, let software = r[7].text, let config = r[8].text, let host = r[9].text,
               let pid = r[10].int, let attempts = r[11].int, let started = r[12].int
@@ -177,7 +182,8 @@ public final class Catalog: @unchecked Sendable {
         return CatalogJob(id: id, product: product, day: day, inputHash: hash, version: Int(version), state: state,
                           inputs: inputs.isEmpty ? [] : inputs.split(separator: "\n").map(String.init),
                           softwareVersion: software, configurationDigest: config, host: host, pid: Int32(pid),
-                          attempts: Int(attempts), startedAtMs: started, endedAtMs: r[13].int, error: r[14].text)
+                          attempts: Int(attempts), startedAtMs: started, endedAtMs: r[13].int, error: r[14].text,
+                          heartbeatAtMs: r[15].int ?? started)
     }
 
     /// Jobs, optionally of one product and day, oldest first.
@@ -203,19 +209,22 @@ public final class Catalog: @unchecked Sendable {
         }
     }
 
+
     /// Claims the job (product, day, input hash) for `owner` atomically: a new job gets the next
-    /// version; a job left running by a dead owner on this host is taken over with its version; a
-    /// failed one is retried with the next version.
+    /// version; a job left running by a dead owner is taken over with its version; a failed one is
+    /// retried with the next version.
     public func claim(product: ProductID, day: MissionDay, inputHash: String, inputs: [String],
                       softwareVersion: String, configurationDigest: String, owner: JobOwner,
-                      isAlive: @Sendable (JobOwner) -> Bool = JobOwner.isAlive) throws -> ClaimResult {
+                      isAlive ownerAlive: @Sendable (JobOwner) -> Bool = JobOwner.isAlive) throws -> ClaimResult {
         let p = SQLValue.text(product.description), d = SQLValue.text(day.description)
+        let staleBefore = nowMs() - Int64(staleHeartbeatSeconds * 1000)
+        func isAlive(_ job: CatalogJob) -> Bool { job.heartbeatAtMs >= staleBefore && ownerAlive(JobOwner(host: job.host, pid: job.pid)) }
         return try write { c in
             let rows = try c.query("SELECT \(Catalog.jobColumns) FROM jobs WHERE product = ? AND day = ? AND input_hash = ?", [p, d, .text(inputHash)])
             // Running jobs of this product and day whose owner died with other inputs are superseded.
             for r in try c.query("SELECT \(Catalog.jobColumns) FROM jobs WHERE product = ? AND day = ? AND state = 'running' AND input_hash <> ?", [p, d, .text(inputHash)]) {
                 let j = try Catalog.job(r)
-                if !isAlive(JobOwner(host: j.host, pid: j.pid)) {
+                if !isAlive(j) {
                     _ = try c.query("UPDATE jobs SET state = 'interrupted', ended_at = ?, error = 'owner died; superseded' WHERE id = ?", [.int(nowMs()), .int(j.id)])
                 }
             }
@@ -225,22 +234,22 @@ public final class Catalog: @unchecked Sendable {
                 let jobOwner = JobOwner(host: job.host, pid: job.pid)
                 switch job.state {
                 case .done: return .alreadyDone(version: job.version)
-                case .running where isAlive(jobOwner): return .busy(owner: jobOwner)
+                case .running where isAlive(job): return .busy(owner: jobOwner)
                 case .running, .failed, .interrupted:
                     let version = job.state == .running ? Int64(job.version) : next
                     _ = try c.query(
-                        "UPDATE jobs SET state = 'running', version = ?, host = ?, pid = ?, attempts = attempts + 1, started_at = ?, ended_at = NULL, error = NULL WHERE id = ?",
-                        [.int(version), .text(owner.host), .int(Int64(owner.pid)), .int(nowMs()), .int(job.id)])
+                        "UPDATE jobs SET state = 'running', version = ?, host = ?, pid = ?, attempts = attempts + 1, started_at = ?, heartbeat_at = ?, ended_at = NULL, error = NULL WHERE id = ?",
+                        [.int(version), .text(owner.host), .int(Int64(owner.pid)), .int(nowMs()), .int(nowMs()), .int(job.id)])
                     return .claimed(jobID: job.id, version: Int(version), resumed: job.state == .running)
                 }
             }
             let inserted = try c.query(
                 """
-                INSERT INTO jobs (product, day, input_hash, version, state, inputs, software_version, configuration_digest, host, pid, attempts, started_at)
-                VALUES (?, ?, ?, ?, 'running', ?, ?, ?, ?, ?, 1, ?) RETURNING id
+                INSERT INTO jobs (product, day, input_hash, version, state, inputs, software_version, configuration_digest, host, pid, attempts, started_at, heartbeat_at)
+                VALUES (?, ?, ?, ?, 'running', ?, ?, ?, ?, ?, 1, ?, ?) RETURNING id
                 """,
                 [p, d, .text(inputHash), .int(next), .text(inputs.joined(separator: "\n")), .text(softwareVersion),
-                 .text(configurationDigest), .text(owner.host), .int(Int64(owner.pid)), .int(nowMs())])
+                 .text(configurationDigest), .text(owner.host), .int(Int64(owner.pid)), .int(nowMs()), .int(nowMs())])
             guard let id = inserted.first?.first?.int else { throw CatalogError("job insert returned no id") }
             return .claimed(jobID: id, version: Int(next), resumed: false)
         }
@@ -276,6 +285,14 @@ public final class Catalog: @unchecked Sendable {
         }
     }
 
+    /// Tells other processes that `owner` is still making the job (one autocommit statement).
+    public func heartbeat(jobID: Int64, owner: JobOwner) throws {
+        _ = try read { c in
+            try c.query("UPDATE jobs SET heartbeat_at = ? WHERE id = ? AND state = 'running' AND host = ? AND pid = ?",
+                        [.int(nowMs()), .int(jobID), .text(owner.host), .int(Int64(owner.pid))])
+        }
+    }
+
     /// Marks an owned job failed with its error.
     public func fail(jobID: Int64, error: String, owner: JobOwner) throws {
         try write { c in
@@ -293,8 +310,8 @@ extension JobOwner {
         JobOwner(host: ProcessInfo.processInfo.hostName, pid: getpid())
     }
 
-    /// A job owner on this host is alive when its pid exists (`kill(pid, 0)`); one on another host is
-    /// assumed alive (its host's own processes resume its jobs).
+    /// A job owner on this host is alive when its pid exists (`kill(pid, 0)`); one on another host
+    /// is judged by its heartbeat alone (`Catalog.staleHeartbeatSeconds`).
     @Sendable public static func isAlive(_ owner: JobOwner) -> Bool {
         guard owner.host == ProcessInfo.processInfo.hostName else { return true }
         return kill(owner.pid, 0) == 0 || errno == EPERM

@@ -49,6 +49,8 @@ public struct CatalogJob: Sendable, Hashable {
     public var startedAtMs: Int64
     public var endedAtMs: Int64?
     public var error: String?
+    /// Last sign of life of the owner (ms since 1970): set at claim, renewed while the job runs.
+    public var heartbeatAtMs: Int64
 }
 
 /// The process that owns a claimed job: host name and pid, checked for liveness when another process

@@ -14,6 +14,8 @@ public struct PipelineSettings: Sendable {
     /// `busyWaitSeconds`: its consumers then read its product, whichever process made it.
     public var busyPollSeconds: Double = 0.05
     public var busyWaitSeconds: Double = 3600
+    /// How often a running job renews its heartbeat (keep well under `Catalog.staleHeartbeatSeconds`).
+    public var heartbeatSeconds: Double = 30
 
     public init(productsRoot: String, softwareVersion: String = Pipeline.softwareVersion,
                 owner: JobOwner = .current, isAlive: @escaping @Sendable (JobOwner) -> Bool = JobOwner.isAlive) {
@@ -217,9 +219,25 @@ public struct Pipeline: Sendable {
         let upstream = inputs.upstream
         let makeStart = ContinuousClock.now
         defer { timer.seconds += (ContinuousClock.now - makeStart).seconds }
-        let made = try await maker.make([key.product], day: key.day, level0: inputs.level0,
-                                        upstream: { upstream[JobKey($0, $1)] }, versions: [key.product: version],
-                                        into: staging)
+        let made = try await withThrowingTaskGroup(of: [MadeProduct]?.self) { group in
+            group.addTask {
+                try await maker.make([key.product], day: key.day, level0: inputs.level0,
+                                     upstream: { upstream[JobKey($0, $1)] }, versions: [key.product: version], into: staging)
+            }
+            group.addTask { [catalog, settings] in
+                while !Task.isCancelled {
+                    try? await Task.sleep(nanoseconds: UInt64(settings.heartbeatSeconds * 1e9))
+                    if Task.isCancelled { break }
+                    try? catalog.heartbeat(jobID: jobID, owner: settings.owner)
+                }
+                return nil
+            }
+            defer { group.cancelAll() }
+            while let result = try await group.next() {
+                if let made = result { return made }
+            }
+            return []
+        }
         guard let product = made.first(where: { $0.id == key.product && $0.day == key.day }), !product.paths.isEmpty else {
             throw PipelineError.noOutput(key)
         }

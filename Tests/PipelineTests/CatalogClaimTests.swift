@@ -40,6 +40,18 @@ func claimsAreExclusiveVersionedAndTakenOverFromDeadOwners(_ backend: Backend) t
     #expect(try claim(b, "H2", JobOwner(host: "h", pid: 100)) == .claimed(jobID: job2, version: 2, resumed: false))
     #expect(try a.latestProduct(p, day: day)?.job.version == 1)
     #expect(try a.latestProduct(p, day: day)?.files.map(\.path) == ["/p/v1"])
+
+    // A job on another host: alive while its heartbeat is fresh, taken over once it is stale.
+    let remote = JobOwner(host: "elsewhere", pid: 1)
+    guard case .claimed(let job3, 3, false) = try b.claim(product: p, day: day, inputHash: "H3", inputs: [], softwareVersion: "s",
+                                                          configurationDigest: "d", owner: remote, isAlive: { _ in true })
+    else { Issue.record("remote claim"); return }
+    try b.heartbeat(jobID: job3, owner: remote)
+    #expect(try a.claim(product: p, day: day, inputHash: "H3", inputs: [], softwareVersion: "s", configurationDigest: "d",
+                        owner: alice, isAlive: { _ in true }) == .busy(owner: remote))
+    let impatient = try CatalogLocation.open(location, staleHeartbeatSeconds: -1)  // every heartbeat is in the past
+    #expect(try impatient.claim(product: p, day: day, inputHash: "H3", inputs: [], softwareVersion: "s", configurationDigest: "d",
+                        owner: alice, isAlive: { _ in true }) == .claimed(jobID: job3, version: 3, resumed: true))
 }
 
 /// Many concurrent claimers on separate connections: exactly one wins each job.
