@@ -132,6 +132,11 @@ public final class Catalog: @unchecked Sendable {
         }
     }
 
+    /// The file recorded at `path`, if any.
+    public func file(path: String) throws -> CatalogFile? {
+        try read { c in try c.query("SELECT \(Catalog.fileColumns) FROM files WHERE path = ?", [.text(path)]).first.map(Catalog.file) }
+    }
+
     /// The L0 files of an instrument for one day.
     public func level0(instrument: String, day: MissionDay) throws -> [CatalogFile] {
         try read { c in

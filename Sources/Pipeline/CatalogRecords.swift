@@ -14,7 +14,7 @@ public struct CatalogFile: Sendable, Hashable {
     public var size: Int64
     /// Hex SHA-256 of the content.
     public var checksum: String
-    /// Modification time, seconds since 1970.
+    /// Modification time, milliseconds since 1970.
     public var mtime: Int64
     public var registeredAtMs: Int64
     public var jobID: Int64?

@@ -2,6 +2,8 @@ import Foundation
 import Products
 
 /// Records L0 files in the catalog: size, checksum, modification time, instrument and day from the name.
+/// Costs one SHA-256 pass over each new or changed file; a known file with the same size and
+/// modification time costs one catalog lookup.
 public struct Level0Index: Sendable {
     public let catalog: Catalog
     public init(catalog: Catalog) { self.catalog = catalog }
@@ -16,7 +18,12 @@ public struct Level0Index: Sendable {
         }
         let attributes = try FileManager.default.attributesOfItem(atPath: path)
         let size = (attributes[.size] as? NSNumber)?.int64Value ?? 0
-        let mtime = Int64((attributes[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0)
+        let mtime = Int64((((attributes[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0) * 1000).rounded())
+        // Same size and modification time as recorded: not read again (an archive of years of L0
+        // is re-indexed by every reprocess).
+        if let known = try catalog.file(path: path), known.size == size, known.mtime == mtime {
+            return (parsed.instrument, parsed.day, false)
+        }
         let (_, changed) = try catalog.registerLevel0(path: path, instrument: parsed.instrument, day: parsed.day,
                                                       version: parsed.version, size: size,
                                                       checksum: try SHA256.file(path), mtime: mtime)

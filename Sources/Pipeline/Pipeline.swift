@@ -252,7 +252,7 @@ public struct Pipeline: Sendable {
             let attributes = try fm.attributesOfItem(atPath: final)
             outputs.append(OutputFile(path: final, size: (attributes[.size] as? NSNumber)?.int64Value ?? 0,
                                       checksum: try SHA256.file(final),
-                                      mtime: Int64((attributes[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0)))
+                                      mtime: Int64((((attributes[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0) * 1000).rounded())))
         }
         try catalog.complete(jobID: jobID, product: key.product, day: key.day, version: version, outputs: outputs,
                              inputFileIDs: inputs.files.map(\.id), owner: settings.owner)
