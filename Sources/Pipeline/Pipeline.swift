@@ -91,7 +91,7 @@ public struct Pipeline: Sendable {
     }
 
     /// The inputs of a job as found in the catalog now.
-    struct Inputs {
+    struct Inputs: Sendable {
         var level0: [String: [String]] = [:]
         var files: [CatalogFile] = []
         var upstream: [JobKey: String] = [:]
@@ -154,34 +154,51 @@ public struct Pipeline: Sendable {
         }
     }
 
+    /// What the catalog says about a job now.
+    enum Decision: Sendable {
+        case notReady(String), upToDate(Int), busy
+        case claimed(jobID: Int64, version: Int, inputs: Inputs)
+    }
+
+    /// Inputs, input hash, newest version, claim: catalog calls only (blocking; run off the pool).
+    func decide(_ key: JobKey, node: ProductNode, completeness: Completeness, onlyMissing: Bool) throws -> Decision {
+        let inputs: Inputs
+        switch try gatherInputs(key, node: node, completeness: completeness) {
+        case .failure(let n): return .notReady(n.reason)
+        case .success(let i): inputs = i
+        }
+        let hash = inputHash(inputs, node: node)
+        if let latest = try catalog.latestProduct(key.product, day: key.day) {
+            if latest.job.inputHash == hash || onlyMissing { return .upToDate(latest.job.version) }
+        }
+        switch try catalog.claim(product: key.product, day: key.day, inputHash: hash, inputs: inputs.files.map(\.path),
+                                 softwareVersion: settings.softwareVersion, configurationDigest: node.configurationDigest,
+                                 owner: settings.owner, isAlive: settings.isAlive) {
+        case .alreadyDone(let v): return .upToDate(v)
+        case .busy: return .busy
+        case .claimed(let jobID, let version, _): return .claimed(jobID: jobID, version: version, inputs: inputs)
+        }
+    }
+
     func attempt(_ key: JobKey, completeness: Completeness, onlyMissing: Bool, timer: MakeTimer) async -> JobOutcome {
         guard let node = graph.node(key.product) else { return .notReady("unknown product") }
-        let inputs: Inputs, claim: ClaimResult, hash: String
+        let decision: Decision
         do {
-            switch try gatherInputs(key, node: node, completeness: completeness) {
-            case .failure(let n): return .notReady(n.reason)
-            case .success(let i): inputs = i
-            }
-            hash = inputHash(inputs, node: node)
-            if let latest = try catalog.latestProduct(key.product, day: key.day) {
-                if latest.job.inputHash == hash || onlyMissing { return .upToDate(version: latest.job.version) }
-            }
-            claim = try catalog.claim(product: key.product, day: key.day, inputHash: hash, inputs: inputs.files.map(\.path),
-                                      softwareVersion: settings.softwareVersion, configurationDigest: node.configurationDigest,
-                                      owner: settings.owner, isAlive: settings.isAlive)
+            decision = try await blocking { try decide(key, node: node, completeness: completeness, onlyMissing: onlyMissing) }
         } catch {
             return .failed("\(error)")
         }
-        switch claim {
-        case .alreadyDone(let v): return .upToDate(version: v)
+        switch decision {
+        case .notReady(let why): return .notReady(why)
+        case .upToDate(let v): return .upToDate(version: v)
         case .busy: return .busy
-        case .claimed(let jobID, let version, _):
+        case .claimed(let jobID, let version, let inputs):
             do {
                 try await make(key, jobID: jobID, version: version, inputs: inputs, timer: timer)
                 return .made(version: version)
             } catch {
                 let message = "\(error)"
-                do { try catalog.fail(jobID: jobID, error: message, owner: settings.owner) } catch {
+                do { try await blocking { try catalog.fail(jobID: jobID, error: message, owner: settings.owner) } } catch {
                     return .failed("\(message); recording the failure also failed: \(error)")
                 }
                 return .failed(message)
@@ -228,7 +245,7 @@ public struct Pipeline: Sendable {
                 while !Task.isCancelled {
                     try? await Task.sleep(nanoseconds: UInt64(settings.heartbeatSeconds * 1e9))
                     if Task.isCancelled { break }
-                    try? catalog.heartbeat(jobID: jobID, owner: settings.owner)
+                    try? await blocking { try catalog.heartbeat(jobID: jobID, owner: settings.owner) }
                 }
                 return nil
             }
@@ -241,21 +258,32 @@ public struct Pipeline: Sendable {
         guard let product = made.first(where: { $0.id == key.product && $0.day == key.day }), !product.paths.isEmpty else {
             throw PipelineError.noOutput(key)
         }
-        let destination = folder(for: key.product, day: key.day)
-        try fm.createDirectory(atPath: destination, withIntermediateDirectories: true)
-        var outputs: [OutputFile] = []
-        for path in product.paths {
-            let final = "\(destination)/\((path as NSString).lastPathComponent)"
-            // Same folder tree, same file system: the rename is atomic; a file of a dead owner's
-            // attempt with the same name and version is replaced.
-            guard rename(path, final) == 0 else { throw PipelineError.io(path: final, operation: "move \(path) to", errno: errno) }
-            let attributes = try fm.attributesOfItem(atPath: final)
-            outputs.append(OutputFile(path: final, size: (attributes[.size] as? NSNumber)?.int64Value ?? 0,
-                                      checksum: try SHA256.file(final),
-                                      mtime: Int64((((attributes[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0) * 1000).rounded())))
+        let paths = product.paths
+        try await blocking {
+            let destination = folder(for: key.product, day: key.day)
+            try fm.createDirectory(atPath: destination, withIntermediateDirectories: true)
+            var outputs: [OutputFile] = []
+            for path in paths {
+                let final = "\(destination)/\((path as NSString).lastPathComponent)"
+                // Same folder tree, same file system: the rename is atomic; a file of a dead owner's
+                // attempt with the same name and version is replaced.
+                guard rename(path, final) == 0 else { throw PipelineError.io(path: final, operation: "move \(path) to", errno: errno) }
+                let attributes = try fm.attributesOfItem(atPath: final)
+                outputs.append(OutputFile(path: final, size: (attributes[.size] as? NSNumber)?.int64Value ?? 0,
+                                          checksum: try SHA256.file(final),
+                                          mtime: Int64((((attributes[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0) * 1000).rounded())))
+            }
+            try catalog.complete(jobID: jobID, product: key.product, day: key.day, version: version, outputs: outputs,
+                                 inputFileIDs: inputs.files.map(\.id), owner: settings.owner)
         }
-        try catalog.complete(jobID: jobID, product: key.product, day: key.day, version: version, outputs: outputs,
-                             inputFileIDs: inputs.files.map(\.id), owner: settings.owner)
+    }
+}
+
+/// Runs blocking work (catalog statements, file moves and checksums) on a Dispatch thread, so that
+/// waiting for the catalog's lock or the disk does not hold a thread of the cooperative pool.
+func blocking<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+    try await withCheckedThrowingContinuation { continuation in
+        DispatchQueue.global().async { continuation.resume(with: Result { try body() }) }
     }
 }
 
