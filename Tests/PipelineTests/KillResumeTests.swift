@@ -70,6 +70,13 @@ func reprocessKilledWithSIGKILLResumesToCompletion(_ backend: Backend) async thr
     let registered = try catalog.allFiles().filter { $0.level != "l0" }
     #expect(Set(onDisk) == Set(registered.map(\.path)))
     for f in registered { #expect(try SHA256.file(f.path) == f.checksum) }
+    // Provenance: every product file's inputs are catalogued files, exactly the inputs its job recorded.
+    let byJob = Dictionary(uniqueKeysWithValues: jobs.map { ($0.id, $0) })
+    for f in registered {
+        let inputs = try catalog.provenance(of: f.id).map(\.path)
+        #expect(!inputs.isEmpty)
+        #expect(Set(inputs) == Set(byJob[f.jobID!]!.inputs), "\(f.path)")
+    }
 }
 
 /// Two watcher processes on one inbox and one catalog: every job is made by exactly one of them.
