@@ -57,7 +57,8 @@ let package = Package(
             dependencies: [
                 "SpacePackets", "PacketDefinitions", "Decom", "Dataset", "CDF", "FITS", "HDF5",
                 .product(name: "Yams", package: "Yams"),
-            ]
+            ],
+            exclude: ["Algorithms/README.md"]
         ),
         // Mission-specific product steps in Swift (ProductAlgorithm conformers) for IMAP: MAG L1A vector
         // unpacking, SWAPI L1/L2. Kept out of Products so that the core stays mission-agnostic.
@@ -106,7 +107,7 @@ let package = Package(
         .target(name: "PipelineTestSupport", dependencies: ["Pipeline", "Products"], path: "Tests/PipelineTestSupport"),
         .executableTarget(name: "pipeline-fake-runner", dependencies: ["Pipeline", "CatalogPostgreSQL", "Products", "PipelineTestSupport"], path: "Tests/PipelineFakeRunner"),
         .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "CatalogPostgreSQL", "Products", "PipelineTestSupport", "pipeline-fake-runner"]),
-        .testTarget(name: "DemoMissionTests", dependencies: ["DemoMission", "SpacePackets", "ReferenceFixtures"]),
+        .testTarget(name: "DemoMissionTests", dependencies: ["DemoMission", "SpacePackets", "Decom", "PacketDefinitions", "Dataset", "ReferenceFixtures"]),
         .testTarget(name: "FITSTests", dependencies: ["FITS", "Dataset", "WriterTestSupport", "writer-bench"]),
         .testTarget(name: "HDF5Tests", dependencies: ["HDF5", "Dataset", "WriterTestSupport", "writer-bench"]),
     ],

@@ -22,10 +22,12 @@ struct PipelineFailure: Error, CustomStringConvertible {
     init(_ message: String) { description = message }
 }
 
-/// The product maker of a mission folder: the mission's product engine.
-/// The coordinator wires this to the Products engine (`MissionProcessor`) once both branches are merged.
+/// The product maker of a mission folder: the Products engine over the mission loaded as
+/// `downlink process` loads it (standard steps plus MissionIMAP's).
 func loadProductMaker(missionDirectory: String) throws -> any ProductMaker {
-    throw PipelineFailure("\(missionDirectory): the product engine is not wired into this build (loadProductMaker in ReprocessCommand.swift)")
+    do { return MissionProcessor(mission: try MissionLibrary.load(directory: missionDirectory)) } catch {
+        throw PipelineFailure("\(error)")
+    }
 }
 
 /// Prints one line per job as it finishes (made, failed; with --verbose also up to date and not ready).
