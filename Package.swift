@@ -106,7 +106,8 @@ let package = Package(
         // and a process around it that the kill/resume test kills and the planning benchmark runs.
         .target(name: "PipelineTestSupport", dependencies: ["Pipeline", "Products"], path: "Tests/PipelineTestSupport"),
         .executableTarget(name: "pipeline-fake-runner", dependencies: ["Pipeline", "CatalogPostgreSQL", "Products", "PipelineTestSupport"], path: "Tests/PipelineFakeRunner"),
-        .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "CatalogPostgreSQL", "Products", "PipelineTestSupport", "pipeline-fake-runner"]),
+        .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "CatalogPostgreSQL", "Products", "PipelineTestSupport", "pipeline-fake-runner",
+                                                  "DemoMission", "CDF", "ReferenceFixtures"]),
         .testTarget(name: "DemoMissionTests", dependencies: ["DemoMission", "SpacePackets", "Decom", "PacketDefinitions", "Dataset", "ReferenceFixtures"]),
         .testTarget(name: "FITSTests", dependencies: ["FITS", "Dataset", "WriterTestSupport", "writer-bench"]),
         .testTarget(name: "HDF5Tests", dependencies: ["HDF5", "Dataset", "WriterTestSupport", "writer-bench"]),
