@@ -23,6 +23,9 @@ let package = Package(
         .library(name: "FITS", targets: ["FITS"]),
         .library(name: "HDF5", targets: ["HDF5"]),
         .library(name: "Products", targets: ["Products"]),
+        .library(name: "Pipeline", targets: ["Pipeline"]),
+        // The PostgreSQL catalog in its own product: only what links it needs libpq.
+        .library(name: "CatalogPostgreSQL", targets: ["CatalogPostgreSQL"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -59,6 +62,12 @@ let package = Package(
         ),
         // Mission-specific product steps in Swift (ProductAlgorithm conformers) for IMAP: MAG L1A vector
         // unpacking, SWAPI L1/L2. Kept out of Products so that the core stays mission-agnostic.
+        // The science data center pipeline: catalog (SQLite; PostgreSQL in CatalogPostgreSQL), dependency
+        // planning, versions, reprocessing, inbox watching. Calls products only through ProductMaker.
+        .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
+        .target(name: "Pipeline", dependencies: ["Products", "CSQLite"]),
+        .systemLibrary(name: "CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
+        .target(name: "CatalogPostgreSQL", dependencies: ["Pipeline", "CLibPQ"]),
         .target(name: "MissionIMAP", dependencies: ["Products", "Dataset"]),
         // The embedded demo mission's L0 generator: realistic daily files for its instruments (values
         // with physics-like shapes, bit-packed vectors, compressed counts) and their ground truth.
@@ -73,7 +82,7 @@ let package = Package(
             name: "downlink",
             dependencies: [
                 "SpacePackets", "PacketDefinitions", "Dataset", "CDF", "FITS", "HDF5", "Decom",
-                "Products", "MissionIMAP", "DemoMission",
+                "Products", "MissionIMAP", "DemoMission", "Pipeline", "CatalogPostgreSQL",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -93,6 +102,12 @@ let package = Package(
         // Both run the built writer-bench for failures that need their own process (a file-size limit).
         .testTarget(name: "ProductsTests", dependencies: ["Products", "Dataset", "CDF", "ReferenceFixtures"]),
         .testTarget(name: "MissionIMAPTests", dependencies: ["MissionIMAP", "Products", "Dataset", "CDF", "ReferenceFixtures"]),
+        // A fake ProductMaker (small real files, failures, sleeps, call counts) for the pipeline's tests,
+        // and a process around it that the kill/resume test kills and the planning benchmark runs.
+        .target(name: "PipelineTestSupport", dependencies: ["Pipeline", "Products"], path: "Tests/PipelineTestSupport"),
+        .executableTarget(name: "pipeline-fake-runner", dependencies: ["Pipeline", "CatalogPostgreSQL", "Products", "PipelineTestSupport"], path: "Tests/PipelineFakeRunner"),
+        .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "CatalogPostgreSQL", "Products", "PipelineTestSupport", "pipeline-fake-runner",
+                                                  "DemoMission", "CDF", "ReferenceFixtures"]),
         .testTarget(name: "DemoMissionTests", dependencies: ["DemoMission", "SpacePackets", "Decom", "PacketDefinitions", "Dataset", "ReferenceFixtures"]),
         .testTarget(name: "FITSTests", dependencies: ["FITS", "Dataset", "WriterTestSupport", "writer-bench"]),
         .testTarget(name: "HDF5Tests", dependencies: ["HDF5", "Dataset", "WriterTestSupport", "writer-bench"]),
