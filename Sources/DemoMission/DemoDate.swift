@@ -1,3 +1,5 @@
+import SpacePackets
+
 /// One UTC calendar day of the demo mission: what one L0 file per instrument covers.
 ///
 /// Costs nothing (one integer: days since 1970-01-01). Encodes as `YYYY-MM-DD`.
@@ -9,13 +11,8 @@ public struct DemoDate: Sendable, Hashable, Comparable, Codable, CustomStringCon
 
     /// A valid Gregorian date, or nil.
     public init?(year: Int, month: Int, day: Int) {
-        guard (1...12).contains(month), day >= 1, day <= Self.daysIn(month: month, year: year) else { return nil }
-        // Howard Hinnant's days_from_civil.
-        let y = month <= 2 ? year - 1 : year
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yoe = y - era * 400
-        let doy = (153 * ((month + 9) % 12) + 2) / 5 + day - 1
-        dayNumber = era * 146097 + yoe * 365 + yoe / 4 - yoe / 100 + doy - 719468
+        guard (1...12).contains(month), day >= 1, day <= CivilCalendar.daysIn(month: month, year: year) else { return nil }
+        dayNumber = CivilCalendar.dayNumber(year: year, month: month, day: day)
     }
 
     /// Parses `YYYY-MM-DD`.
@@ -29,15 +26,7 @@ public struct DemoDate: Sendable, Hashable, Comparable, Codable, CustomStringCon
 
     /// (year, month, day) of the date.
     public var components: (year: Int, month: Int, day: Int) {
-        let z = dayNumber + 719468
-        let era = (z >= 0 ? z : z - 146096) / 146097
-        let doe = z - era * 146097
-        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        let d = doy - (153 * mp + 2) / 5 + 1
-        let m = mp < 10 ? mp + 3 : mp - 9
-        return (yoe + era * 400 + (m <= 2 ? 1 : 0), m, d)
+        CivilCalendar.date(dayNumber: dayNumber)
     }
 
     public func adding(days: Int) -> DemoDate { DemoDate(dayNumber: dayNumber + days) }
@@ -67,14 +56,6 @@ public struct DemoDate: Sendable, Hashable, Comparable, Codable, CustomStringCon
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.singleValueContainer()
         try container.encode(description)
-    }
-
-    static func daysIn(month: Int, year: Int) -> Int {
-        switch month {
-        case 2: return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
-        case 4, 6, 9, 11: return 30
-        default: return 31
-        }
     }
 
     static func pad(_ value: Int, _ width: Int) -> String {

@@ -189,15 +189,7 @@ public struct TimeEpoch: Sendable, Hashable, Codable {
     }
 
     /// Days from 1970-01-01 to this date in the proleptic Gregorian calendar.
-    public var daysSince1970: Int64 {
-        let y = Int64(month <= 2 ? year - 1 : year)
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yearOfEra = y - era * 400
-        let m = Int64(month)
-        let dayOfYear = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + Int64(day) - 1
-        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
-        return era * 146_097 + dayOfEra - 719_468
-    }
+    public var daysSince1970: Int64 { Int64(CivilCalendar.dayNumber(year: year, month: month, day: day)) }
 }
 
 /// A time read from a packet: whole seconds and attoseconds since an epoch, in the time scale of
@@ -234,14 +226,7 @@ public struct SpacecraftTime: Sendable, Hashable, Comparable, CustomStringConver
     }
 
     static func civil(fromDaysSince1970 days: Int64) -> (Int64, Int64, Int64) {
-        let z = days + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let dayOfEra = z - era * 146_097
-        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36524 - dayOfEra / 146_096) / 365
-        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-        let mp = (5 * dayOfYear + 2) / 153
-        let d = dayOfYear - (153 * mp + 2) / 5 + 1
-        let m = mp < 10 ? mp + 3 : mp - 9
-        return (yearOfEra + era * 400 + (m <= 2 ? 1 : 0), m, d)
+        let d = CivilCalendar.date(dayNumber: Int(days))
+        return (Int64(d.year), Int64(d.month), Int64(d.day))
     }
 }

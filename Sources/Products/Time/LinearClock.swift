@@ -1,4 +1,5 @@
 import CDF
+import SpacePackets
 
 /// A mission clock that counts ticks at a fixed rate from a UTC epoch: MET seconds = ticks / rate,
 /// and the instant is the epoch plus MET seconds of UTC *ignoring leap seconds* (the way POSIX time

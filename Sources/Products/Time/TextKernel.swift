@@ -1,3 +1,4 @@
+import SpacePackets
 import Foundation
 
 /// The variables of a NAIF SPICE text kernel (LSK, SCLK, ...), read directly: the `\begindata`
@@ -253,18 +254,10 @@ public struct TextKernel: Sendable {
     }
 }
 
-/// Proleptic Gregorian day numbers (days since 1970-01-01), shared by the clocks. Costs nothing.
-enum CivilCalendar {
-    /// Days from 1970-01-01 to 2000-01-01.
+extension CivilCalendar {
+    /// Days from 1970-01-01 to 2000-01-01 (J2000's day).
     static let j2000Days: Int64 = 10_957
 
-    static func days(year y0: Int, month m: Int, day d: Int) -> Int64 {
-        let y = Int64(m <= 2 ? y0 - 1 : y0)
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yoe = y - era * 400
-        let mp = Int64((m + 9) % 12)
-        let doy = (153 * mp + 2) / 5 + Int64(d) - 1
-        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
-        return era * 146_097 + doe - 719_468
-    }
+    /// `dayNumber(year:month:day:)` as the clocks' Int64 nanosecond arithmetic wants it.
+    static func days(year: Int, month: Int, day: Int) -> Int64 { Int64(dayNumber(year: year, month: month, day: day)) }
 }
