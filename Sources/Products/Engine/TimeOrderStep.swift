@@ -52,16 +52,41 @@ struct TimeOrderStep: ProductAlgorithm {
                 let width = v.column.bytesPerRecord
                 var column = try Column.make(type: v.column.elementType, records: keep.count, shape: v.column.shape)
                 v.column.withUnsafeBytes { src in
-                    column.withUnsafeMutableBytes { dst in
-                        for (to, from) in keep.enumerated() where width > 0 {
-                            dst.baseAddress!.advanced(by: to * width).copyMemory(from: src.baseAddress!.advanced(by: from * width), byteCount: width)
-                        }
-                    }
+                    column.withUnsafeMutableBytes { dst in Self.gather(keep, width: width, from: src, to: dst) }
                 }
                 try out.add(Variable(v.name, column, dimensions: v.dimensionNames, attributes: v.attributes))
             }
         } catch { throw ProductError(product: context.product, "time_order: \(error)") }
         return out
+    }
+}
+
+extension TimeOrderStep {
+    /// Copies record `keep[i]` of `src` to record `i` of `dst`, records of `width` bytes. The common
+    /// widths are copied with typed loads and stores: a memmove call per record (59 M records times
+    /// each column on a big day) cost more than the copying.
+    static func gather(_ keep: [Int], width: Int, from src: UnsafeRawBufferPointer, to dst: UnsafeMutableRawBufferPointer) {
+        guard width > 0, let s = src.baseAddress, let d = dst.baseAddress else { return }
+        func typed<T: BitwiseCopyable>(_: T.Type) {
+            let from = s.assumingMemoryBound(to: T.self), to = d.assumingMemoryBound(to: T.self)
+            for (i, k) in keep.enumerated() { to[i] = from[k] }
+        }
+        let aligned = Int(bitPattern: s) % width == 0 && Int(bitPattern: d) % width == 0
+        switch width {
+        case 1: typed(UInt8.self)
+        case 2 where aligned: typed(UInt16.self)
+        case 4 where aligned: typed(UInt32.self)
+        case 8 where aligned: typed(UInt64.self)
+        case 16 where aligned: typed(SIMD2<UInt64>.self)
+        default:
+            for (i, k) in keep.enumerated() {
+                let from = s + k * width, to = d + i * width
+                var o = 0
+                while o + 8 <= width { to.storeBytes(of: from.loadUnaligned(fromByteOffset: o, as: UInt64.self), toByteOffset: o, as: UInt64.self); o += 8 }
+                while o + 4 <= width { to.storeBytes(of: from.loadUnaligned(fromByteOffset: o, as: UInt32.self), toByteOffset: o, as: UInt32.self); o += 4 }
+                while o < width { to.storeBytes(of: from.load(fromByteOffset: o, as: UInt8.self), toByteOffset: o, as: UInt8.self); o += 1 }
+            }
+        }
     }
 }
 
