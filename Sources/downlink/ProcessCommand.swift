@@ -5,6 +5,10 @@ import Products
 import SpacePackets
 
 struct ProcessCommand: AsyncParsableCommand {
+    /// Extensions (any case) of files scanned for APIDs when their names do not follow the mission's
+    /// L0 pattern; "" is a file without one.
+    static let level0Extensions: Set<String> = ["pkts", "bin", "ccsds", "dat", ""]
+
     static let configuration = CommandConfiguration(
         commandName: "process",
         abstract: "Make a mission's products for one day from its Level-0 files.",
@@ -89,8 +93,12 @@ struct ProcessCommand: AsyncParsableCommand {
         do {
             made = try await processor.make(Set(ids), day: day, level0: level0, upstream: { _, _ in nil },
                                             versions: Dictionary(uniqueKeysWithValues: ids.map { ($0, dataVersion) }),
-                                            into: output, formats: formats, progress: { event in
+                                            into: output, formats: formats, skipProductsWithoutPackets: requested == nil,
+                                            progress: { event in
                 if case .made(let p, let s) = event { seconds.set(p.id, s) }
+                if case .skipped(let id, let reason) = event {
+                    FileHandle.standardError.write(Data("note: \(id) not made: \(reason)\n".utf8))
+                }
                 progress?.update(event)
             })
         } catch {
@@ -167,6 +175,7 @@ struct Level0Finder {
         }
         var byInstrument: [String: [String]] = [:]
         var unmatched: [String] = []
+        // Ground-test files come as .CCSDS as often as .ccsds (IMAP Ultra's do): any case.
         let withL0 = mission.instruments.filter { !$0.apids.isEmpty }
         for path in files.sorted() {
             let name = (path as NSString).lastPathComponent
@@ -174,7 +183,7 @@ struct Level0Finder {
                 byInstrument[instrument.name, default: []].append(path)
             } else if withL0.contains(where: { mission.naming.isLevel0(name, mission: mission.name, instrument: $0.name) }) {
                 continue  // another day's L0 file
-            } else if name.hasSuffix(".pkts") || name.hasSuffix(".bin") || name.hasSuffix(".ccsds") || name.hasSuffix(".dat") || !name.contains(".") {
+            } else if ProcessCommand.level0Extensions.contains((name as NSString).pathExtension.lowercased()) {
                 unmatched.append(path)
             }
         }
@@ -212,6 +221,9 @@ final class ProcessProgressLine: Sendable {
         case .made(let product, _):
             let n = state.increment()
             line = "made \(n) of \(total) products: \(product.id)"
+        case .skipped(let id, _):
+            let n = state.increment()
+            line = "skipped \(n) of \(total) products: \(id)"
         }
         FileHandle.standardError.write(Data("\r\(line)\u{1B}[K".utf8))
     }

@@ -331,6 +331,25 @@ struct ProcessIMAPTests {
         #expect(hk["epoch"]?.column.records == 17)
         #expect(hk.attributes["Logical_source"] == .string("imap_swapi_l1a_hk"))
     }
+
+    /// Ultra's ground-test files end in upper-case .CCSDS: found by their APIDs all the same, and every
+    /// packet lands in an L1A product (space_packet_parser decodes all 3,326 with the 1.0.40 definitions).
+    @Test func ultraFileWithUpperCaseExtension() throws {
+        let dir = try cli.temporary()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let input = dir.appendingPathComponent("in")
+        try FileManager.default.createDirectory(at: input, withIntermediateDirectories: true)
+        let name = "FM45_TV_Cycle6_Hot_Ops_Front212_20240124T063837.CCSDS"
+        try FileManager.default.copyItem(atPath: IMAPReference.reference + "/ultra/" + name, toPath: input.appendingPathComponent(name).path)
+        let out = dir.appendingPathComponent("out").path
+        let r = try cli.downlink("process", "--mission", IMAPReference.mission, "--date", "2024-01-24", "--output", out, "--json",
+                                 "--format", "cdf", input.path)
+        try #require(r.status == 0, "\(r.stderr)")
+        let summary = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
+        let products = try #require(summary["products"] as? [[String: Any]])
+        let ultra = products.filter { ($0["product"] as? String ?? "").hasPrefix("ultra_l1a_") }
+        #expect(ultra.reduce(0) { $0 + ($1["records"] as? Int ?? 0) } == 3_326)
+    }
 }
 
 enum IMAPReference {

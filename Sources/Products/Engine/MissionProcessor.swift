@@ -70,12 +70,13 @@ public struct MissionProcessor: ProductMaker {
     public func make(
         _ products: Set<ProductID>, day: MissionDay, level0: [String: [String]],
         upstream: @escaping @Sendable (ProductID, MissionDay) -> String?, versions: [ProductID: Int], into folder: String,
-        formats: [ProductFormat]? = nil, progress: (@Sendable (ProcessProgress) -> Void)?
+        formats: [ProductFormat]? = nil, skipProductsWithoutPackets: Bool = false,
+        progress: (@Sendable (ProcessProgress) -> Void)?
     ) async throws -> [MadeProduct] {
         for id in products where mission.recipe(id) == nil {
             throw ProductError(product: id.description, "not a product of mission \(mission.name)")
         }
-        let recipes = mission.products.filter { products.contains($0.id) }
+        var recipes = mission.products.filter { products.contains($0.id) }
         let staging = folder + "/.downlink-staging-\(UUID().uuidString)"
         let folderExisted = FileManager.default.fileExists(atPath: folder)
         do {
@@ -95,6 +96,28 @@ public struct MissionProcessor: ProductMaker {
         var instruments = Set<String>()
         for r in recipes { for input in r.inputs { if case .level0(let i, _) = input.source { instruments.insert(i) } } }
         var level0Data = try await decode(instruments.sorted(), level0: level0, progress: progress)
+        if skipProductsWithoutPackets {
+            // "Every product whose inputs are present": a container none of the day's packets fall
+            // in (an Ultra file without command echoes) leaves its product, and what needs it, unmade.
+            var skipped = Set<ProductID>()
+            for r in recipes where r.inputs.contains(where: { input in
+                guard input.required, case .level0(let i, let selector) = input.source else { return false }
+                switch selector {
+                case .container(let name): return level0Data[i]?.byContainer[name] == nil
+                case .apid(let apid): return level0Data[i]?.byAPID[apid] == nil
+                }
+            }) { skipped.insert(r.id) }
+            var grew = !skipped.isEmpty
+            while grew {
+                grew = false
+                for r in recipes where !skipped.contains(r.id) && r.inputs.contains(where: { input in
+                    guard input.required, input.days.contains(0), case .product(let up) = input.source else { return false }
+                    return skipped.contains(up)
+                }) { skipped.insert(r.id); grew = true }
+            }
+            recipes.removeAll { skipped.contains($0.id) }
+            for id in skipped.sorted() { progress?(.skipped(id, reason: "no packets of its L0 container on \(day)")) }
+        }
 
         // Datasets are released as soon as the last recipe of this call that reads them has run: a
         // big day's L0 columns and L1B vectors are gigabytes each, and holding every product until the
@@ -311,6 +334,8 @@ public struct MissionProcessor: ProductMaker {
 public enum ProcessProgress: Sendable {
     case decoded(instrument: String, packets: Int, bytes: Int, seconds: Double)
     case made(MadeProduct, seconds: Double)
+    /// Not made, and why (with `skipProductsWithoutPackets`).
+    case skipped(ProductID, reason: String)
 }
 
 extension Duration {
