@@ -5,9 +5,9 @@ public struct DemoOptions: Sendable, Hashable, Codable {
     /// Bytes to write for a day, all instruments together; the mag packet rate scales to reach it
     /// (spec and hk keep their nominal rates). Nil: the nominal rates (about 12.9 MB a day).
     /// Above one mag packet a second the packets say MODE BURST and their times step in fractions
-    /// of a second (SHFINE); each still holds 16 vectors sampled at packet time + i/16 s, so the
-    /// vectors of neighbouring packets overlap in time (benchmark data, not a real burst). Below
-    /// it, packets are sparser (NORMAL). At most `maximumBytesPerDay`.
+    /// of a second (SHFINE); each holds 16 vectors spread evenly over the time to the next packet
+    /// (the sensor samples faster in burst), so vectors never overlap in time. Below it, packets are
+    /// sparser (NORMAL) and keep 1/16 s between vectors. At most `maximumBytesPerDay`.
     public var bytesPerDay: Int?
     public var faults: DemoFaults
     public var instruments: [DemoInstrument]

@@ -26,7 +26,7 @@ struct MagSource: PacketSource {
     let phases: SIMD8<Double>
     /// Rotation of each phasor over one slot.
     let slotSin: SIMD8<Double>, slotCos: SIMD8<Double>
-    /// Rotation of each wave's phasor over 1/16 s.
+    /// Rotation of each wave's phasor from one vector to the next (1/16 s, less in burst).
     let stepSin: SIMD4<Double>, stepCos: SIMD4<Double>
     static let noise = 0.02
     static let anchorSpacing = 1024
@@ -62,10 +62,15 @@ struct MagSource: PacketSource {
         }
         self.slotSin = slotSin
         self.slotCos = slotCos
+        // The 16 vectors of a packet are 1/16 s apart at the nominal rate; burst-rate packets (more
+        // than one a second) sample faster, their 16 vectors spread over the time to the next packet,
+        // so that vectors never overlap in time (what recipes read with expand_samples'
+        // spread_over_spacing).
+        let vectorSeconds = min(1, slotSeconds) / 16
         var stepSin = SIMD4<Double>.zero, stepCos = SIMD4<Double>.zero
         for i in 0..<4 {
-            stepSin[i] = sin(2 * .pi / periods[3 + i] / 16)
-            stepCos[i] = cos(2 * .pi / periods[3 + i] / 16)
+            stepSin[i] = sin(2 * .pi / periods[3 + i] * vectorSeconds)
+            stepCos[i] = cos(2 * .pi / periods[3 + i] * vectorSeconds)
         }
         self.stepSin = stepSin
         self.stepCos = stepCos

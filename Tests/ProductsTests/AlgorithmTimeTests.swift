@@ -44,6 +44,31 @@ private typealias F = AlgorithmFixture
         #expect(mismatch?.message.contains("'STATUS'") == true)
     }
 
+    /// Burst-rate packets (closer together than N * cadence) spread their samples over the spacing to
+    /// the next packet; a gap, a nominal spacing and the last packet keep the configured cadence.
+    @Test func expandSamplesSpreadsBurstPacketsOverTheirSpacing() throws {
+        // Packets at 100 s, 100.1 s (burst: 0.1 s apart), 100.4 s, then a gap to 110 s, then 111 s.
+        let t = [Self.tt(100), Self.tt(100) + 100_000_000, Self.tt(100) + 400_000_000, Self.tt(110), Self.tt(111)]
+        let input = try F.dataset([
+            ("epoch", try Column.tt2000(t)),
+            ("v", try Column((0..<20).map { Int16($0) }, shape: [4])),
+        ])
+        let out = try F.run("expand_samples", F.map(1, [("variables", F.strings(["v"])), ("cadence", F.d(0.25)),
+                                                        ("spread_over_spacing", F.b(true))]), on: input)
+        let epochs = try out["epoch"]!.column.values(as: Int64.self)
+        let q: Int64 = 250_000_000
+        #expect(epochs == [
+            t[0], t[0] + 25_000_000, t[0] + 50_000_000, t[0] + 75_000_000,   // 0.1 s / 4
+            t[1], t[1] + 75_000_000, t[1] + 150_000_000, t[1] + 225_000_000, // 0.3 s / 4
+            t[2], t[2] + q, t[2] + 2 * q, t[2] + 3 * q,                      // gap to 110 s: cadence
+            t[3], t[3] + q, t[3] + 2 * q, t[3] + 3 * q,                      // exactly 4 * cadence: cadence
+            t[4], t[4] + q, t[4] + 2 * q, t[4] + 3 * q,                      // last packet: cadence
+        ])
+        // Without the option, every packet uses the cadence (samples of bursts overlap the next packet).
+        let plain = try F.run("expand_samples", F.map(1, [("variables", F.strings(["v"])), ("cadence", F.d(0.25))]), on: input)
+        #expect(try plain["epoch"]!.column.values(as: Int64.self)[1] == t[0] + q)
+    }
+
     @Test func averageOnMinuteBinsAlignedToTheDay() throws {
         let input = try F.dataset([
             ("epoch", try Column.tt2000([Self.tt(-5), Self.tt(10), Self.tt(20), Self.tt(70), Self.tt(200), Self.tt(86_400 + 3)])),

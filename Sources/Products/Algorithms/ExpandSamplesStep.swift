@@ -8,7 +8,10 @@ import Dataset
 /// (required, seconds between samples), `epoch` (default `epoch`), `others` (`repeat` default: the
 /// other record-varying scalars are repeated N times; `drop`: removed; other record-varying arrays
 /// and binary blobs are always removed), `sample_index` (name of an int32 variable giving each sample's index in its
-/// packet; none by default). Non-record-varying variables are kept. A fill epoch stays fill.
+/// packet; none by default), `spread_over_spacing` (default false: when true and the next record
+/// starts sooner than N * cadence after this one, as burst-rate packets do, this record's samples are
+/// spread evenly over that spacing instead; a gap or the last record keeps `cadence`).
+/// Non-record-varying variables are kept. A fill epoch stays fill.
 /// Costs one copy of each expanded column (its bytes are already in sample order) and N writes
 /// per record for the epoch and each repeated scalar.
 struct ExpandSamplesStep: ProductAlgorithm {
@@ -18,14 +21,16 @@ struct ExpandSamplesStep: ProductAlgorithm {
     var epoch: String
     var repeatOthers: Bool
     var sampleIndex: String?
+    var spreadOverSpacing: Bool
 
     init(_ parameters: ConfigValue) throws(ConfigurationError) {
-        let p = try StepParameters(parameters, step: Self.name, allowed: ["variables", "cadence", "epoch", "others", "sample_index"])
+        let p = try StepParameters(parameters, step: Self.name, allowed: ["variables", "cadence", "epoch", "others", "sample_index", "spread_over_spacing"])
         variables = try p.requiredStringList("variables")
         cadence = try p.requiredNanoseconds("cadence")
         epoch = try p.string("epoch") ?? "epoch"
         repeatOthers = try p.choice("others", ["repeat", "drop"], default: "repeat") == "repeat"
         sampleIndex = try p.string("sample_index")
+        spreadOverSpacing = try p.bool("spread_over_spacing") ?? false
     }
 
     func apply(_ input: Dataset, context: AlgorithmContext) throws(ProductError) -> Dataset {
@@ -47,12 +52,21 @@ struct ExpandSamplesStep: ProductAlgorithm {
         for v in input.variables {
             if v.name == epoch {
                 var column = try data.column(v.column.elementType, records: total, shape: [], for: epoch)
-                let cadence = self.cadence
+                let cadence = self.cadence, spread = spreadOverSpacing
+                let span = cadence &* Int64(samples)
                 v.column.withTyped(Int64.self) { t in
                     column.fill(Int64.self) { o in
                         for r in 0..<records {
                             let e = t[r]
-                            for i in 0..<samples { o[r * samples + i] = e == Fill.tt2000 ? e : e &+ Int64(i) &* cadence }
+                            let next = r + 1 < records ? t[r + 1] : Fill.tt2000
+                            if spread, e != Fill.tt2000, next != Fill.tt2000, next > e, next &- e < span {
+                                // Each sample's offset from the packet time, rounded to the nanosecond
+                                // without accumulating a rounding error across the packet.
+                                let spacing = next &- e
+                                for i in 0..<samples { o[r * samples + i] = e &+ spacing &* Int64(i) / Int64(samples) }
+                            } else {
+                                for i in 0..<samples { o[r * samples + i] = e == Fill.tt2000 ? e : e &+ Int64(i) &* cadence }
+                            }
                         }
                     }
                 }
