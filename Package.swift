@@ -34,7 +34,10 @@ let package = Package(
     targets: [
         .target(name: "SpacePackets", swiftSettings: hotPathSettings),
         .target(name: "PacketDefinitions"),
-        .target(name: "Dataset"),
+        // mremap(2), which glibc declares variadic and Swift cannot call: Dataset's column memory moves
+        // already-faulted pages between large columns instead of faulting fresh ones.
+        .target(name: "CPageMapping"),
+        .target(name: "Dataset", dependencies: ["CPageMapping"]),
         .target(name: "Decom", dependencies: ["SpacePackets", "PacketDefinitions", "Dataset"], swiftSettings: hotPathSettings),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         // Intel ISA-L igzip: the fastest gzip for CDF level 1 (Debian 12 ships libisal-dev; pkg-config libisal).
@@ -65,7 +68,7 @@ let package = Package(
         // The science data center pipeline: catalog (SQLite; PostgreSQL in CatalogPostgreSQL), dependency
         // planning, versions, reprocessing, inbox watching. Calls products only through ProductMaker.
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
-        .target(name: "Pipeline", dependencies: ["Products", "CSQLite"]),
+        .target(name: "Pipeline", dependencies: ["Products", "Dataset", "CSQLite"]),
         .systemLibrary(name: "CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
         .target(name: "CatalogPostgreSQL", dependencies: ["Pipeline", "CLibPQ"]),
         .target(name: "MissionIMAP", dependencies: ["Products", "Dataset"]),

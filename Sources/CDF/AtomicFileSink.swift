@@ -4,6 +4,14 @@
 ///
 /// Costs: one 1 MiB buffer for small writes; large writes go straight from the caller's memory to
 /// `write(2)` without a copy. Optionally feeds every byte to an MD5.
+///
+/// Large files on Linux: once a file passes `directThreshold` bytes, the sink switches to direct I/O
+/// (`O_DIRECT`, from the next 4 KiB-aligned offset): bytes are copied into one aligned 8 MiB staging
+/// buffer and go from there to the device without the page cache. Why: copying gigabytes of product
+/// into fresh page-cache pages cost the kernel 0.6-1.5 s per GB on the 2-core VM (`dd` 4 GB: 2.6-5.9 s
+/// system time buffered, 0.3-0.45 s direct), and a product file is not read back by this process.
+/// Where the file system refuses `O_DIRECT` (tmpfs, some network file systems) the sink stays
+/// buffered; `DOWNLINK_DIRECT_IO=0` turns it off. The last partial block is written buffered.
 final class AtomicFileSink {
     let destination: String
     let temporaryPath: String
@@ -13,9 +21,12 @@ final class AtomicFileSink {
     /// Bytes handed to the kernel so far.
     private(set) var written = 0
     /// The file offset the next write goes to (written plus buffered bytes).
-    var position: Int { written + buffer.count }
+    var position: Int { written + buffer.count + (direct?.staged ?? 0) }
     var md5: MD5?
     private var committed = false
+    /// Aligned staging buffer while in direct mode (nil: buffered mode).
+    private var direct: DirectStaging?
+    private var directTried = false
 
     init(destination: String, md5: Bool) throws {
         self.destination = destination
@@ -33,6 +44,7 @@ final class AtomicFileSink {
     }
 
     func write(_ bytes: [UInt8]) throws {
+        if direct != nil || position + bytes.count >= Self.directThreshold { return try bytes.withUnsafeBytes { try write($0) } }
         if buffer.count + bytes.count > bufferLimit { try flush() }
         if bytes.count >= bufferLimit {
             try bytes.withUnsafeBytes { try writeDirect($0) }
@@ -43,6 +55,16 @@ final class AtomicFileSink {
 
     /// Writes caller-owned bytes without copying them when they are large.
     func write(_ raw: UnsafeRawBufferPointer) throws {
+        if direct == nil, !directTried, position + raw.count >= Self.directThreshold { try startDirect() }
+        if let d = direct {
+            md5?.update(raw)
+            var done = 0
+            while done < raw.count {
+                done += d.append(UnsafeRawBufferPointer(rebasing: raw[done...]))
+                if d.isFull { try writeStaging(d) }
+            }
+            return
+        }
         if raw.count < 64 * 1024 {
             if buffer.count + raw.count > bufferLimit { try flush() }
             buffer += raw
@@ -53,13 +75,14 @@ final class AtomicFileSink {
     }
 
     func flush() throws {
+        if direct != nil { try endDirect() }
         guard !buffer.isEmpty else { return }
         try buffer.withUnsafeBytes { try writeDirect($0) }
         buffer.removeAll(keepingCapacity: true)
     }
 
-    private func writeDirect(_ raw: UnsafeRawBufferPointer) throws {
-        md5?.update(raw)
+    private func writeDirect(_ raw: UnsafeRawBufferPointer, hashed: Bool = false) throws {
+        if !hashed { md5?.update(raw) }
         var done = 0
         while done < raw.count {
             let n = systemWrite(fd, raw.baseAddress! + done, raw.count - done)
@@ -70,6 +93,61 @@ final class AtomicFileSink {
             done += n
         }
         written += raw.count
+    }
+
+    static let directThreshold: Int = {
+        if let v = getenv("DOWNLINK_DIRECT_IO"), String(cString: v) == "0" { return Int.max }
+        return 64 << 20
+    }()
+    static let directAlignment = 4096
+
+    /// Switches to direct I/O: the buffered bytes, padded with the caller's next bytes up to an aligned
+    /// offset, go out buffered first, so that every direct write starts aligned.
+    private func startDirect() throws {
+        directTried = true
+        #if os(Linux)
+        try flush()
+        let misalignment = written % Self.directAlignment
+        let flags = fcntl(fd, F_GETFL)
+        guard flags >= 0, fcntl(fd, F_SETFL, flags | O_DIRECT) == 0 else { return }
+        guard let staging = DirectStaging(capacity: 8 << 20, alignment: Self.directAlignment,
+                                          lead: misalignment == 0 ? 0 : Self.directAlignment - misalignment) else {
+            _ = fcntl(fd, F_SETFL, flags)
+            return
+        }
+        direct = staging
+        // Turned on for the aligned writes only; the lead bytes are written with it off.
+        if staging.lead > 0 { _ = fcntl(fd, F_SETFL, flags) }
+        #endif
+    }
+
+    /// Writes the staging buffer's full aligned content (and first, once, its unaligned lead buffered).
+    private func writeStaging(_ d: DirectStaging) throws {
+        #if os(Linux)
+        if d.lead > 0 {
+            try writeDirect(UnsafeRawBufferPointer(start: d.leadBase, count: d.leadFilled), hashed: true)
+            d.lead = 0
+            let flags = fcntl(fd, F_GETFL)
+            guard flags >= 0, fcntl(fd, F_SETFL, flags | O_DIRECT) == 0 else {
+                throw CDFError.io(path: temporaryPath, operation: "switch to direct I/O on", errno: errno)
+            }
+        }
+        let n = d.count / Self.directAlignment * Self.directAlignment
+        if n > 0 { try writeDirect(UnsafeRawBufferPointer(start: d.base, count: n), hashed: true) }
+        d.consume(n)
+        #endif
+    }
+
+    /// Leaves direct mode: aligned blocks go out direct, the rest buffered.
+    private func endDirect() throws {
+        #if os(Linux)
+        guard let d = direct else { return }
+        try writeStaging(d)
+        let flags = fcntl(fd, F_GETFL)
+        if flags >= 0 { _ = fcntl(fd, F_SETFL, flags & ~O_DIRECT) }
+        if d.count > 0 { try writeDirect(UnsafeRawBufferPointer(start: d.base, count: d.count), hashed: true) }
+        direct = nil
+        #endif
     }
 
     /// Overwrites bytes already written (flushes first). Not for sinks that compute an MD5.
@@ -108,6 +186,58 @@ final class AtomicFileSink {
         if fd >= 0 { close(fd) }
         if !committed { unlink(temporaryPath) }
     }
+}
+
+/// The aligned buffer of `AtomicFileSink`'s direct mode: `lead` unaligned bytes first (written
+/// buffered, up to the first aligned file offset), then aligned content.
+/// Costs one `posix_memalign` of `capacity + alignment` bytes, reused for the whole file.
+final class DirectStaging {
+    let base: UnsafeMutableRawPointer
+    let leadBase: UnsafeMutableRawPointer
+    let capacity: Int
+    /// Unaligned bytes still to go out before the aligned content (0 once written).
+    var lead: Int
+    /// Lead bytes staged so far.
+    private(set) var leadFilled = 0
+    /// Aligned content bytes staged.
+    private(set) var count = 0
+
+    init?(capacity: Int, alignment: Int, lead: Int) {
+        var p: UnsafeMutableRawPointer?
+        guard posix_memalign(&p, alignment, capacity + alignment) == 0, let p else { return nil }
+        leadBase = p
+        base = p + alignment
+        self.capacity = capacity
+        self.lead = lead
+    }
+
+    var isFull: Bool { count == capacity }
+    /// Bytes staged and not yet written.
+    var staged: Int { (lead > 0 ? leadFilled : 0) + count }
+
+    /// Copies as much of `raw` as fits; returns how much.
+    func append(_ raw: UnsafeRawBufferPointer) -> Int {
+        guard let src = raw.baseAddress, raw.count > 0 else { return 0 }
+        if leadFilled < lead {
+            let n = min(lead - leadFilled, raw.count)
+            (leadBase + leadFilled).copyMemory(from: src, byteCount: n)
+            leadFilled += n
+            return n
+        }
+        let n = min(capacity - count, raw.count)
+        (base + count).copyMemory(from: src, byteCount: n)
+        count += n
+        return n
+    }
+
+    /// Drops the first `n` staged bytes (written), keeping the rest at the start.
+    func consume(_ n: Int) {
+        let rest = count - n
+        if rest > 0 { base.copyMemory(from: base + n, byteCount: rest) }
+        count = rest
+    }
+
+    deinit { free(leadBase) }
 }
 
 #if canImport(Glibc)

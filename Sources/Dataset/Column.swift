@@ -47,6 +47,26 @@ public struct Column: Sendable {
         self.storage = storage
     }
 
+    private init(type: ElementType, records: Int, shape: [Int], recordVarying: Bool, storage: ColumnStorage) {
+        self.elementType = type
+        self.records = records
+        self.shape = shape
+        self.isRecordVarying = recordVarying
+        self.storage = storage
+    }
+
+    /// The same bytes as `records` record-varying records of `shape`, without a copy (the buffer is
+    /// shared, copy on write): how per-packet blocks of samples become one record per sample.
+    /// - Throws: `DatasetError.invalidShape` when the element count would change.
+    public func reshaped(records: Int, shape: [Int]) throws -> Column {
+        let perRecord = shape.reduce(1, *)
+        guard records >= 0, shape.allSatisfy({ $0 >= 0 }), records.multipliedReportingOverflow(by: perRecord) == (count, false) else {
+            throw DatasetError.invalidShape(
+                variable: "", shape: [records] + shape, reason: "reshaping \(self.records) records of \(self.shape) must keep \(count) elements")
+        }
+        return Column(type: elementType, records: records, shape: shape, recordVarying: true, storage: storage)
+    }
+
     /// A column of scalars or per-record arrays from typed values (copies `values` once).
     public init<T: ColumnScalar>(_ values: [T], shape: [Int] = [], recordVarying: Bool = true) throws {
         try self.init(values, as: T.elementType, shape: shape, recordVarying: recordVarying)

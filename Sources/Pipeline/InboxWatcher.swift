@@ -1,3 +1,4 @@
+import Dataset
 import Foundation
 import Products
 
@@ -64,6 +65,9 @@ public final class InboxWatcher: @unchecked Sendable {
     public func run(interval: Double, progress: (@Sendable (JobKey, JobOutcome) -> Void)? = nil) async throws {
         while !Task.isCancelled {
             _ = try await poll(progress: progress)
+            // Between polls a watcher is idle for minutes: the memory of the last run's columns goes
+            // back to the kernel rather than staying resident until the next day's files.
+            ColumnMemory.releaseUnused()
             try await Task.sleep(nanoseconds: UInt64(interval * 1e9))
         }
     }

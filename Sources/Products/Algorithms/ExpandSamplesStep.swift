@@ -56,16 +56,18 @@ struct ExpandSamplesStep: ProductAlgorithm {
                 let span = cadence &* Int64(samples)
                 v.column.withTyped(Int64.self) { t in
                     column.fill(Int64.self) { o in
-                        for r in 0..<records {
-                            let e = t[r]
-                            let next = r + 1 < records ? t[r + 1] : Fill.tt2000
-                            if spread, e != Fill.tt2000, next != Fill.tt2000, next > e, next &- e < span {
-                                // Each sample's offset from the packet time, rounded to the nanosecond
-                                // without accumulating a rounding error across the packet.
-                                let spacing = next &- e
-                                for i in 0..<samples { o[r * samples + i] = e &+ spacing &* Int64(i) / Int64(samples) }
-                            } else {
-                                for i in 0..<samples { o[r * samples + i] = e == Fill.tt2000 ? e : e &+ Int64(i) &* cadence }
+                        ParallelRecords.forEach(records: records) { range in
+                            for r in range {
+                                let e = t[r]
+                                let next = r + 1 < records ? t[r + 1] : Fill.tt2000
+                                if spread, e != Fill.tt2000, next != Fill.tt2000, next > e, next &- e < span {
+                                    // Each sample's offset from the packet time, rounded to the nanosecond
+                                    // without accumulating a rounding error across the packet.
+                                    let spacing = next &- e
+                                    for i in 0..<samples { o[r * samples + i] = e &+ spacing &* Int64(i) / Int64(samples) }
+                                } else {
+                                    for i in 0..<samples { o[r * samples + i] = e == Fill.tt2000 ? e : e &+ Int64(i) &* cadence }
+                                }
                             }
                         }
                     }
@@ -78,11 +80,10 @@ struct ExpandSamplesStep: ProductAlgorithm {
                 }
             } else if variables.contains(v.name) {
                 let shape = Array(v.column.shape.dropFirst())
-                var column = try data.column(v.column.elementType, records: total, shape: shape, for: v.name)
-                v.column.withUnsafeBytes { src in
-                    column.withUnsafeMutableBytes { dst in
-                        if let s = src.baseAddress, let d = dst.baseAddress { d.copyMemory(from: s, byteCount: src.count) }
-                    }
+                // The samples are already in record order: the same bytes, one record per sample.
+                let column: Column
+                do { column = try v.column.reshaped(records: total, shape: shape) } catch {
+                    throw data.error("cannot expand '\(v.name)': \(error)")
                 }
                 out.append(Variable(v.name, column, dimensions: Array(v.dimensionNames.dropFirst()), attributes: v.attributes))
             } else if !v.column.isRecordVarying {

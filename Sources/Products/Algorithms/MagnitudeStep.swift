@@ -35,16 +35,18 @@ struct NormKernel: NumericKernel {
     var k: Int
     var out: UnsafeMutableBufferPointer<Double>
     func run<T: NumericScalar>(_ values: UnsafeBufferPointer<T>) {
-        for j in 0..<out.count {
-            var sum = 0.0
-            var fill = false
-            for c in 0..<k {
-                let v = values[j * k + c]
-                if v.isFillOrNaN { fill = true }
-                let x = v.doubleValue
-                sum += x * x
+        ParallelRecords.forEach(records: out.count) { range in
+            for j in range {
+                var sum = 0.0
+                var fill = false
+                for c in 0..<k {
+                    let v = values[j * k + c]
+                    if v.isFillOrNaN { fill = true }
+                    let x = v.doubleValue
+                    sum += x * x
+                }
+                out[j] = fill ? Fill.float64 : sum.squareRoot()
             }
-            out[j] = fill ? Fill.float64 : sum.squareRoot()
         }
     }
 }

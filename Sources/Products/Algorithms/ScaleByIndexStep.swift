@@ -59,13 +59,10 @@ struct ScaleByIndexStep: ProductAlgorithm {
         if let offsets, offsets.count != components {
             throw data.error("variable '\(variable)' has \(components) components in its last dimension but \(offsets.count) offsets are given")
         }
-        let indices = NumericColumn.visit(indexVariable.column, ToInt64s())!
-        // The factor of each record, fill-marked NaN when the index has none.
-        let perRecord = indices.map { $0 >= 0 && $0 < Int64(factors.count) ? factors[Int($0)] : Double.nan }
         var column = try data.column(.float64, records: records, shape: source.column.shape, for: output)
         let offsets = self.offsets ?? [Double](repeating: 0, count: components)
         column.fill(Double.self) { out in
-            _ = NumericColumn.visit(source.column, ScaleKernel(factors: perRecord, offsets: offsets,
+            _ = NumericColumn.visit(source.column, ScaleKernel(index: indexVariable.column, factors: factors, offsets: offsets,
                                                                elementsPerRecord: source.column.elementsPerRecord, out: out))
         }
         let v = Variable(output, column, dimensions: source.dimensionNames, attributes: output == variable ? source.attributes : [:])
@@ -73,33 +70,65 @@ struct ScaleByIndexStep: ProductAlgorithm {
     }
 }
 
+/// `out = value * factors[index[record]] - offsets[component]`, records in parallel ranges. The factor
+/// of each record is looked up a block of records at a time into a small buffer: a day-long column of
+/// per-record factors would be gigabytes of fresh memory for one multiply each.
 struct ScaleKernel: NumericKernel {
+    var index: Column
     var factors: [Double]
     var offsets: [Double]
     var elementsPerRecord: Int
     var out: UnsafeMutableBufferPointer<Double>
 
+    static let block = 4096
+
     func run<T: NumericScalar>(_ values: UnsafeBufferPointer<T>) {
         let epr = elementsPerRecord, k = offsets.count
-        guard epr > 0 else { return }
+        guard epr > 0, k > 0 else { return }
         let groups = epr / k
-        offsets.withUnsafeBufferPointer { off in
-            factors.withUnsafeBufferPointer { factors in
-                for r in 0..<factors.count {
-                    let f = factors[r]
-                    let base = r * epr
-                    if f.isNaN {
-                        for e in 0..<epr { out[base + e] = Fill.float64 }
-                        continue
-                    }
-                    for g in 0..<groups {
-                        for c in 0..<k {
-                            let i = base + g * k + c
-                            let v = values[i]
-                            out[i] = v.isFillOrNaN ? Fill.float64 : v.doubleValue * f - off[c]
+        let records = values.count / epr
+        ParallelRecords.forEach(records: records) { range in
+            withUnsafeTemporaryAllocation(of: Double.self, capacity: Self.block) { f in
+                offsets.withUnsafeBufferPointer { off in
+                    var first = range.lowerBound
+                    while first < range.upperBound {
+                        let last = min(range.upperBound, first + Self.block)
+                        _ = NumericColumn.visit(index, RecordFactors(records: first..<last, factors: factors, into: f))
+                        for r in first..<last {
+                            let factor = f[r - first]
+                            let base = r * epr
+                            if factor.isNaN {
+                                for e in 0..<epr { out[base + e] = Fill.float64 }
+                                continue
+                            }
+                            for g in 0..<groups {
+                                for c in 0..<k {
+                                    let i = base + g * k + c
+                                    let v = values[i]
+                                    out[i] = v.isFillOrNaN ? Fill.float64 : v.doubleValue * factor - off[c]
+                                }
+                            }
                         }
+                        first = last
                     }
                 }
+            }
+        }
+    }
+}
+
+/// The factor of each record of `records` (NaN where the index has none) into `into[0...]`.
+struct RecordFactors: NumericKernel {
+    var records: Range<Int>
+    var factors: [Double]
+    var into: UnsafeMutableBufferPointer<Double>
+
+    func run<T: NumericScalar>(_ values: UnsafeBufferPointer<T>) {
+        let n = Int64(factors.count)
+        factors.withUnsafeBufferPointer { table in
+            for r in records {
+                let i = values[r].int64Value
+                into[r - records.lowerBound] = i >= 0 && i < n && !values[r].isFillOrNaN ? table[Int(i)] : .nan
             }
         }
     }

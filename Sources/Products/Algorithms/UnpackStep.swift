@@ -65,10 +65,12 @@ struct UnpackStep: ProductAlgorithm {
 
     @inline(__always)
     private func unpack(_ raw: UnsafeRawBufferPointer, width: Int, records: Int, perRecord: Int, _ store: (Int, Int64) -> Void) {
+        // Records in parallel ranges: each range stores only its own records' samples.
         let bits = self.bits
         let signExtend = signed && bits < 64 ? 64 - bits : 0
         let dropRight = 64 - bits
-        for r in 0..<records {
+        ParallelRecords.forEach(records: records, minimumRecords: 1 << 14) { range in
+        for r in range {
             let recordStart = r * width
             let recordEnd = recordStart + width
             var position = recordStart * 8 + offsetBits
@@ -88,6 +90,7 @@ struct UnpackStep: ProductAlgorithm {
                 store(r * perRecord + s, v)
                 position += bits
             }
+        }
         }
     }
 

@@ -21,7 +21,9 @@ public struct AlgorithmContext: Sendable {
     public var product: String
     public var day: MissionDay
     public var clock: any MissionClock
-    /// The product's inputs by the names the recipe gives them (e.g. "mag", "spec", "mag[-1]").
+    /// The product's other inputs by the names the recipe gives them (e.g. "spec", "mag[-1]"). The first
+    /// input's own day is not here: it is what the first step receives as `input`, and keeping it here
+    /// too would hold a day of gigabytes until the last step had run.
     public var inputs: [String: Dataset]
     public var missionDirectory: String
 

@@ -4,6 +4,7 @@ import Decom
 import Foundation
 import PacketDefinitions
 import SpacePackets
+import Synchronization
 
 /// Makes a mission's products for a day: the `ProductMaker` that `downlink process` and the pipeline's
 /// executor call. Scans and decodes each instrument's L0 files once (instruments in parallel), runs the
@@ -12,8 +13,9 @@ import SpacePackets
 /// product and writes each in its formats. Files are written into a staging folder inside the
 /// destination and renamed into place only when every product of the call succeeded.
 ///
-/// Costs: one mapping and one decode per instrument; each product holds its dataset in memory until
-/// the call ends (a day of products is megabytes to a few gigabytes).
+/// Costs: one mapping and one decode per instrument; a dataset is held in memory until the last recipe
+/// of the call that reads it has replaced it (a large day's chain is several gigabytes at its peak);
+/// large columns reuse the memory of dropped ones (`ColumnMemory`).
 public struct MissionProcessor: ProductMaker {
     public let mission: Mission
 
@@ -145,23 +147,21 @@ public struct MissionProcessor: ProductMaker {
             }
             guard !ready.isEmpty else { throw ProductError(product: remaining[0].id.description, "its inputs never became ready") }
             remaining.removeAll { r in ready.contains { $0.id == r.id } }
-            let finished = done
-            let level0Now = level0Data
-            let results = try await withThrowingTaskGroup(of: (ProductID, Dataset, MadeProduct).self) { group in
-                for recipe in ready {
-                    group.addTask {
-                        try await self.makeOne(recipe, day: day, level0: level0Now, made: finished, products: products, upstream: upstream,
-                                         version: versions[recipe.id] ?? 1, formats: formats ?? recipe.formats, staging: staging,
-                                         folder: folder, progress: progress)
+            // Each task gets only the datasets its recipe reads, and the engine lets go of a dataset as
+            // soon as its last reader has it: that reader then frees it when its steps have replaced
+            // its columns (a big day's L1A is gigabytes that L1B's first steps gather into new ones).
+            var handOver: [ProductID: RecipeInputs] = [:]
+            for r in ready {
+                var l0: [String: Level0Data] = [:]
+                var ups: [ProductID: Dataset] = [:]
+                for input in r.inputs {
+                    switch input.source {
+                    case .level0(let i, _): l0[i] = level0Data[i]
+                    case .product(let up):
+                        if products.contains(up), up != r.id, input.days.contains(0) { ups[up] = done[up] }
                     }
                 }
-                var out: [(ProductID, Dataset, MadeProduct)] = []
-                for try await r in group { out.append(r) }
-                return out
-            }
-            for (id, dataset, product) in results {
-                if productReaders[id, default: 0] > 0 { done[id] = dataset }
-                made.append(product)
+                handOver[r.id] = RecipeInputs(level0: l0, made: ups)
             }
             for r in ready {
                 for input in r.inputs {
@@ -175,6 +175,23 @@ public struct MissionProcessor: ProductMaker {
                         if productReaders[up] == 0 { done[up] = nil }
                     }
                 }
+            }
+            let results = try await withThrowingTaskGroup(of: (ProductID, Dataset, MadeProduct).self) { group in
+                for recipe in ready {
+                    let inputs = handOver.removeValue(forKey: recipe.id)!
+                    group.addTask {
+                        try await self.makeOne(recipe, day: day, inputs: inputs, products: products, upstream: upstream,
+                                         version: versions[recipe.id] ?? 1, formats: formats ?? recipe.formats, staging: staging,
+                                         folder: folder, progress: progress)
+                    }
+                }
+                var out: [(ProductID, Dataset, MadeProduct)] = []
+                for try await r in group { out.append(r) }
+                return out
+            }
+            for (id, dataset, product) in results {
+                if productReaders[id, default: 0] > 0 { done[id] = dataset }
+                made.append(product)
             }
         }
         // Every product succeeded: move the files into place.
@@ -240,13 +257,17 @@ public struct MissionProcessor: ProductMaker {
 
     // MARK: one product
 
-    private func makeOne(
-        _ recipe: ProductRecipe, day: MissionDay, level0: [String: Level0Data], made: [ProductID: Dataset], products: Set<ProductID>,
-        upstream: @Sendable (ProductID, MissionDay) -> String?, version: Int, formats: [ProductFormat], staging: String, folder: String,
-        progress: (@Sendable (ProcessProgress) -> Void)?
-    ) async throws -> (ProductID, Dataset, MadeProduct) {
-        let start = ContinuousClock.now
+    /// Resolves a recipe's inputs and runs its steps. Its own function so that the inputs are released
+    /// when it returns, before the product is written; the first input is not kept in the steps'
+    /// context either (see `AlgorithmContext.inputs`), so it is freed as soon as a step has replaced it.
+    private func compute(
+        _ recipe: ProductRecipe, day: MissionDay, inputs handedOver: RecipeInputs,
+        products: Set<ProductID>, upstream: @Sendable (ProductID, MissionDay) -> String?
+    ) throws -> Dataset {
         let product = recipe.id.description
+        // Taken here, into locals this function empties: a value passed in would stay alive in the
+        // caller until the call returned.
+        var (level0, made) = handedOver.take()
         var inputs: [String: Dataset] = [:]
         var primary: Dataset? = nil
         for (position, input) in recipe.inputs.enumerated() {
@@ -270,7 +291,7 @@ public struct MissionProcessor: ProductMaker {
                     }
                     if let d {
                         days.append(d)
-                        inputs["\(input.name)[\(offset)]"] = d
+                        if !(position == 0 && offset == 0) { inputs["\(input.name)[\(offset)]"] = d }
                         if offset == own { ownPresent = true }
                     }
                 }
@@ -282,16 +303,31 @@ public struct MissionProcessor: ProductMaker {
                 }
                 continue
             }
-            inputs[input.name] = dataset
-            if position == 0 { primary = dataset }
+            if position == 0 { primary = dataset } else { inputs[input.name] = dataset }
         }
+        level0 = [:]
+        made = [:]
         guard var current = primary else { throw ProductError(product: product, "its first input is not available for \(day)") }
+        primary = nil
         let context = AlgorithmContext(product: product, day: day, clock: mission.clock, inputs: inputs, missionDirectory: mission.directory)
+        inputs = [:]
         for step in recipe.steps {
             do { current = try step.algorithm.apply(current, context: context) } catch {
                 throw ProductError(product: product, "step '\(step.name)' (\(step.location)): \(error.message)")
             }
         }
+        return current
+    }
+
+
+    private func makeOne(
+        _ recipe: ProductRecipe, day: MissionDay, inputs handedOver: RecipeInputs, products: Set<ProductID>,
+        upstream: @Sendable (ProductID, MissionDay) -> String?, version: Int, formats: [ProductFormat], staging: String, folder: String,
+        progress: (@Sendable (ProcessProgress) -> Void)?
+    ) async throws -> (ProductID, Dataset, MadeProduct) {
+        let start = ContinuousClock.now
+        let product = recipe.id.description
+        let current = try compute(recipe, day: day, inputs: handedOver, products: products, upstream: upstream)
         let final = try ISTPMetadata(mission: mission, recipe: recipe).apply(to: current, day: day, version: version)
         let writer = ProductFileWriter(compression: mission.compression)
         // The formats are written concurrently (each writer on its own Dispatch thread).
@@ -310,6 +346,22 @@ public struct MissionProcessor: ProductMaker {
         let result = MadeProduct(id: recipe.id, day: day, version: version, paths: paths, records: records, bytes: bytes)
         progress?(.made(result, seconds: (ContinuousClock.now - start).seconds))
         return (recipe.id, current, result)
+    }
+
+    /// One recipe's input datasets, handed to the task that makes it and emptied by that task when it
+    /// takes them, so that once the engine has let go of a dataset nothing but the recipe's steps keep it.
+    final class RecipeInputs: Sendable {
+        private let content: Mutex<(level0: [String: Level0Data], made: [ProductID: Dataset])?>
+
+        init(level0: [String: Level0Data], made: [ProductID: Dataset]) { content = Mutex((level0, made)) }
+
+        /// The datasets; a second call gets none.
+        func take() -> (level0: [String: Level0Data], made: [ProductID: Dataset]) {
+            content.withLock { c in
+                defer { c = nil }
+                return c ?? ([:], [:])
+            }
+        }
     }
 
     /// An upstream product from its CDF, without the metadata this engine adds (attributes and the

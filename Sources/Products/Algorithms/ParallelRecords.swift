@@ -1,0 +1,40 @@
+import Dispatch
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Splits a step's records into contiguous ranges and runs them on all cores (`concurrentPerform`).
+///
+/// What it is for: the element-wise steps of a day-long chain (unpack, expand, scale, magnitude) run
+/// over hundreds of millions of elements; on one core they leave the others idle while the product
+/// waits, and the first writes to their output pages (the kernel zeroing fresh memory) are serial too.
+/// What it costs: one `concurrentPerform` per call; below `minimumRecords` per range, or on one core,
+/// `body` simply runs once on the caller's thread. `body` must write only its own range's outputs.
+enum ParallelRecords {
+    static let cores = max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
+
+    static func forEach(records: Int, minimumRecords: Int = 1 << 16, _ body: (Range<Int>) -> Void) {
+        let parts = min(cores * 4, records / max(1, minimumRecords))
+        guard parts > 1 else {
+            body(0..<records)
+            return
+        }
+        let step = (records + parts - 1) / parts
+        withoutActuallyEscaping(body) { body in
+            let shared = RangeBody(body: body)
+            DispatchQueue.concurrentPerform(iterations: parts) { i in
+                let lower = i * step
+                let upper = min(records, lower + step)
+                if lower < upper { shared.body(lower..<upper) }
+            }
+        }
+    }
+}
+
+/// A step's per-range closure, called from `concurrentPerform`'s threads.
+/// Invariant that makes `@unchecked Sendable` sound: `concurrentPerform` returns only when every
+/// call has finished, so the closure and what it captures (buffers of columns the step owns) outlive
+/// the calls; each call reads shared inputs only and writes only the outputs of its own range.
+private struct RangeBody: @unchecked Sendable {
+    let body: (Range<Int>) -> Void
+}
