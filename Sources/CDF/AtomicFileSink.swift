@@ -27,9 +27,16 @@ final class AtomicFileSink {
     /// Aligned staging buffer while in direct mode (nil: buffered mode).
     private var direct: DirectStaging?
     private var directTried = false
+    /// Whether part of the file went out with direct I/O (for tests and diagnostics).
+    private(set) var wroteDirect = false
 
-    init(destination: String, md5: Bool) throws {
+    /// Size past which the file is written with direct I/O (`defaultDirectThreshold` unless a test
+    /// asks for another).
+    let directThreshold: Int
+
+    init(destination: String, md5: Bool, directThreshold: Int = AtomicFileSink.defaultDirectThreshold) throws {
         self.destination = destination
+        self.directThreshold = directThreshold
         let slash = destination.lastIndex(of: "/")
         let dir = slash.map { String(destination[..<$0]) } ?? "."
         let base = slash.map { String(destination[destination.index(after: $0)...]) } ?? destination
@@ -44,7 +51,7 @@ final class AtomicFileSink {
     }
 
     func write(_ bytes: [UInt8]) throws {
-        if direct != nil || position + bytes.count >= Self.directThreshold { return try bytes.withUnsafeBytes { try write($0) } }
+        if direct != nil || position + bytes.count >= directThreshold { return try bytes.withUnsafeBytes { try write($0) } }
         if buffer.count + bytes.count > bufferLimit { try flush() }
         if bytes.count >= bufferLimit {
             try bytes.withUnsafeBytes { try writeDirect($0) }
@@ -55,7 +62,7 @@ final class AtomicFileSink {
 
     /// Writes caller-owned bytes without copying them when they are large.
     func write(_ raw: UnsafeRawBufferPointer) throws {
-        if direct == nil, !directTried, position + raw.count >= Self.directThreshold { try startDirect() }
+        if direct == nil, !directTried, position + raw.count >= directThreshold { try startDirect() }
         if let d = direct {
             md5?.update(raw)
             var done = 0
@@ -95,7 +102,7 @@ final class AtomicFileSink {
         written += raw.count
     }
 
-    static let directThreshold: Int = {
+    static let defaultDirectThreshold: Int = {
         if let v = getenv("DOWNLINK_DIRECT_IO"), String(cString: v) == "0" { return Int.max }
         return 64 << 20
     }()
@@ -109,7 +116,7 @@ final class AtomicFileSink {
         try flush()
         let misalignment = written % Self.directAlignment
         let flags = fcntl(fd, F_GETFL)
-        guard flags >= 0, fcntl(fd, F_SETFL, flags | O_DIRECT) == 0 else { return }
+        guard oDirect != 0, flags >= 0, fcntl(fd, F_SETFL, flags | oDirect) == 0 else { return }
         guard let staging = DirectStaging(capacity: 8 << 20, alignment: Self.directAlignment,
                                           lead: misalignment == 0 ? 0 : Self.directAlignment - misalignment) else {
             _ = fcntl(fd, F_SETFL, flags)
@@ -128,12 +135,15 @@ final class AtomicFileSink {
             try writeDirect(UnsafeRawBufferPointer(start: d.leadBase, count: d.leadFilled), hashed: true)
             d.lead = 0
             let flags = fcntl(fd, F_GETFL)
-            guard flags >= 0, fcntl(fd, F_SETFL, flags | O_DIRECT) == 0 else {
+            guard flags >= 0, fcntl(fd, F_SETFL, flags | oDirect) == 0 else {
                 throw CDFError.io(path: temporaryPath, operation: "switch to direct I/O on", errno: errno)
             }
         }
         let n = d.count / Self.directAlignment * Self.directAlignment
-        if n > 0 { try writeDirect(UnsafeRawBufferPointer(start: d.base, count: n), hashed: true) }
+        if n > 0 {
+            try writeDirect(UnsafeRawBufferPointer(start: d.base, count: n), hashed: true)
+            wroteDirect = true
+        }
         d.consume(n)
         #endif
     }
@@ -144,7 +154,7 @@ final class AtomicFileSink {
         guard let d = direct else { return }
         try writeStaging(d)
         let flags = fcntl(fd, F_GETFL)
-        if flags >= 0 { _ = fcntl(fd, F_SETFL, flags & ~O_DIRECT) }
+        if flags >= 0 { _ = fcntl(fd, F_SETFL, flags & ~oDirect) }
         if d.count > 0 { try writeDirect(UnsafeRawBufferPointer(start: d.base, count: d.count), hashed: true) }
         direct = nil
         #endif
@@ -243,6 +253,14 @@ final class DirectStaging {
 #if canImport(Glibc)
 import Glibc
 private let systemWrite = Glibc.write
+/// Linux's `O_DIRECT`, which Glibc's module hides behind `_GNU_SOURCE` (its value differs by architecture).
+#if arch(x86_64) || arch(i386)
+private let oDirect: Int32 = 0o40000
+#elseif arch(arm64) || arch(arm)
+private let oDirect: Int32 = 0o200000
+#else
+private let oDirect: Int32 = 0   // unknown: fcntl with no new flag, the sink stays buffered
+#endif
 #elseif canImport(Darwin)
 import Darwin
 private let systemWrite = Darwin.write
