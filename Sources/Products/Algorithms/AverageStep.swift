@@ -49,7 +49,7 @@ struct AverageStep: ProductAlgorithm {
                 $0.name != epoch && $0.column.isRecordVarying && $0.column.records == records && NumericColumn.isNumeric($0.column.elementType)
             }
         }
-        let bins = EpochBins(epoch: time.column, day: context.day, cadence: cadence)
+        let bins = try EpochBins(epoch: time.column, day: context.day, cadence: cadence, data: data)
         var out: [Variable] = [Variable(epoch, try bins.epochColumn(data: data, name: epoch), attributes: time.attributes)]
         for v in input.variables {
             if chosen.contains(where: { $0.name == v.name }) {

@@ -36,14 +36,15 @@ struct HistogramStep: ProductAlgorithm {
         guard source.column.shape.isEmpty, source.column.records == time.column.records else {
             throw data.error("variable '\(variable)' must be a scalar per record with \(time.column.records) records like '\(epoch)'")
         }
-        let bins = EpochBins(epoch: time.column, day: context.day, cadence: cadence)
+        let bins = try EpochBins(epoch: time.column, day: context.day, cadence: cadence, data: data)
         let nb = edges.count - 1
         let values = NumericColumn.visit(source.column, ToDoubles(scale: 1))!
         var counts = try data.column(.uint32, records: bins.outputRecords, shape: [nb], for: output)
         let edges = self.edges
+        bins.outputIndex.withTyped(Int32.self) { outputIndex in
         counts.fill(UInt32.self) { out in
             for r in 0..<values.count {
-                let o = Int(bins.outputIndex[r])
+                let o = Int(outputIndex[r])
                 let v = values[r]
                 guard o >= 0, !v.isFillOrNaN, v >= edges[0], v <= edges[nb] else { continue }
                 // Last edge <= v, clamped to the last bin.
@@ -54,6 +55,7 @@ struct HistogramStep: ProductAlgorithm {
                 }
                 out[o * nb + min(lo, nb - 1)] += 1
             }
+        }
         }
         let centres = try data.values((0..<nb).map { (edges[$0] + edges[$0 + 1]) / 2 }, shape: [nb], recordVarying: false, for: output + "_centers")
         let dimension = output + "_bins"

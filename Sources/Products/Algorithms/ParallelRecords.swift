@@ -14,18 +14,27 @@ enum ParallelRecords {
     static let cores = max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
 
     static func forEach(records: Int, minimumRecords: Int = 1 << 16, _ body: (Range<Int>) -> Void) {
-        let parts = min(cores * 4, records / max(1, minimumRecords))
-        guard parts > 1 else {
-            body(0..<records)
+        forEach(ranges(records: records, minimumRecords: minimumRecords)) { _, range in body(range) }
+    }
+
+    /// The ranges `forEach` splits `records` into (at least one, possibly empty).
+    static func ranges(records: Int, minimumRecords: Int = 1 << 16) -> [Range<Int>] {
+        let parts = max(1, min(cores * 4, records / max(1, minimumRecords)))
+        let step = (records + parts - 1) / parts
+        return (0..<parts).map { i in min(records, i * step)..<min(records, (i + 1) * step) }
+    }
+
+    /// Runs `body(i, ranges[i])` for every range, in parallel when there are several; for steps that
+    /// keep per-range partial results (sums, counts) and merge them in range order afterwards.
+    static func forEach(_ ranges: [Range<Int>], _ body: (Int, Range<Int>) -> Void) {
+        guard ranges.count > 1 else {
+            if let only = ranges.first { body(0, only) }
             return
         }
-        let step = (records + parts - 1) / parts
         withoutActuallyEscaping(body) { body in
             let shared = RangeBody(body: body)
-            DispatchQueue.concurrentPerform(iterations: parts) { i in
-                let lower = i * step
-                let upper = min(records, lower + step)
-                if lower < upper { shared.body(lower..<upper) }
+            DispatchQueue.concurrentPerform(iterations: ranges.count) { i in
+                if !ranges[i].isEmpty { shared.body(i, ranges[i]) }
             }
         }
     }
@@ -36,5 +45,5 @@ enum ParallelRecords {
 /// call has finished, so the closure and what it captures (buffers of columns the step owns) outlive
 /// the calls; each call reads shared inputs only and writes only the outputs of its own range.
 private struct RangeBody: @unchecked Sendable {
-    let body: (Range<Int>) -> Void
+    let body: (Int, Range<Int>) -> Void
 }
