@@ -225,11 +225,18 @@ public enum ColumnMemory {
         return (p, size)
     }
 
-    /// Transparent huge pages for the whole mapping: one fault per 2 MiB when it is first written, and
-    /// one flag over the block so that later moves and splits do not leave differently-flagged pieces.
+    /// Transparent huge pages for the whole mapping, only with `DOWNLINK_COLUMN_HUGE_PAGES=1`: one
+    /// fault per 2 MiB when first written, and one flag over the block so that moves and splits do not
+    /// leave differently-flagged pieces. Off by default because, measured on the 2-core VM, it made
+    /// decoding faster (hs file 1.7 -> 2.3-2.7 GB/s per core) but writing the same columns to a
+    /// contiguous HDF5 file 3-4x slower (0.42 -> 1.3-1.9 s for 600 MB: the kernel compacting memory for
+    /// huge pages while the page cache fills). Decoded columns of 8 MiB or more get the advice from
+    /// Decom's ColumnSink as before.
     static func advise(_ p: UnsafeMutableRawPointer, _ size: Int) {
-        _ = madvise(p, size, MADV_HUGEPAGE)
+        if hugePages { _ = madvise(p, size, MADV_HUGEPAGE) }
     }
+
+    static let hugePages = getenv("DOWNLINK_COLUMN_HUGE_PAGES").map { String(cString: $0) == "1" } ?? false
 
     /// Returns a block to the reservoir, or to the kernel when it is a sliver.
     static func giveBack(_ block: Block) {
