@@ -1,17 +1,18 @@
 import Dispatch
-#if canImport(Glibc)
-import Glibc
-#endif
 
 /// Splits a step's records into contiguous ranges and runs them on all cores (`concurrentPerform`).
 ///
 /// What it is for: the element-wise steps of a day-long chain (unpack, expand, scale, magnitude) run
 /// over hundreds of millions of elements; on one core they leave the others idle while the product
 /// waits, and the first writes to their output pages (the kernel zeroing fresh memory) are serial too.
-/// What it costs: one `concurrentPerform` per call; below `minimumRecords` per range, or on one core,
-/// `body` simply runs once on the caller's thread. `body` must write only its own range's outputs.
+/// What it costs: one `concurrentPerform` per call; below `minimumRecords` per range `body` simply runs
+/// once on the caller's thread. `body` must write only its own range's outputs. The split depends on
+/// the record count only, never on the machine's cores, so steps that merge per-range partial sums get
+/// the same bits on a laptop and on a 64-core host.
 enum ParallelRecords {
-    static let cores = max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
+    /// Ranges at most: enough to keep a many-core host busy, few enough that per-range partial results
+    /// (a bin table each) stay small.
+    static let maximumRanges = 64
 
     static func forEach(records: Int, minimumRecords: Int = 1 << 16, _ body: (Range<Int>) -> Void) {
         forEach(ranges(records: records, minimumRecords: minimumRecords)) { _, range in body(range) }
@@ -19,7 +20,7 @@ enum ParallelRecords {
 
     /// The ranges `forEach` splits `records` into (at least one, possibly empty).
     static func ranges(records: Int, minimumRecords: Int = 1 << 16) -> [Range<Int>] {
-        let parts = max(1, min(cores * 4, records / max(1, minimumRecords)))
+        let parts = max(1, min(maximumRanges, records / max(1, minimumRecords)))
         let step = (records + parts - 1) / parts
         return (0..<parts).map { i in min(records, i * step)..<min(records, (i + 1) * step) }
     }
