@@ -32,7 +32,9 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
     ],
     targets: [
-        .target(name: "SpacePackets", swiftSettings: hotPathSettings),
+        // A CPU prefetch hint (Swift has no intrinsic): the header walk is memory-latency bound.
+        .target(name: "CPrefetch"),
+        .target(name: "SpacePackets", dependencies: ["CPrefetch"], swiftSettings: hotPathSettings),
         .target(name: "PacketDefinitions"),
         // mremap(2), which glibc declares variadic and Swift cannot call: Dataset's column memory moves
         // already-faulted pages between large columns instead of faulting fresh ones.

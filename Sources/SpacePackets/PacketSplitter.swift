@@ -5,87 +5,148 @@ import Musl
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import Dispatch
 
 /// Writes the packets of each APID to a file of their own, byte-identical to the input packets
 /// and in input order (files in the order given, packets in file order): what
 /// `ccsdspy.split_by_apid` produces, for inputs of any size.
 ///
-/// Runs of adjacent packets are written straight from the mapping, many runs per `writev` (a
-/// single-APID file is one write). Every output is written to a temporary file in the output
-/// folder, synced, and renamed only when all outputs are complete: a failure leaves no output.
+/// Outputs of 1 MiB or more are gathered into an aligned buffer and written with direct I/O
+/// (`DirectPacketOutput`); smaller ones, or where the file system refuses direct I/O, are written
+/// straight from the mapping, many runs of adjacent packets per `writev`. Every output is written to
+/// a temporary file in the output folder, synced, and renamed only when all outputs are complete: a
+/// failure leaves no output.
 public enum PacketSplitter {
     public struct Output: Sendable, Hashable {
         public var apid: UInt16
         public var path: String
         public var packets: Int
         public var bytes: Int
+        /// Whether the output went out with direct I/O (see `DirectPacketOutput`).
+        public var directIO = false
     }
 
     /// Splits `files` into `directory`, naming each output `<prefix>_apid<APID>.pkts`.
-    /// Idle packets are not indexed and so never written.
-    public static func split(_ files: [ScannedFile], into directory: String, prefix: String) throws(SpacePacketError) -> [Output] {
-        var apids = Set<UInt16>()
-        for file in files { for packets in file.index.apids { apids.insert(packets.apid) } }
-        var outputs: [Output] = []
-        var temporaries: [(temporary: String, final: String)] = []
-        do throws(SpacePacketError) {
-            for apid in apids.sorted() {
-                let final = "\(directory)/\(prefix)_apid\(apid).pkts"
-                let temporary = "\(directory)/.\(prefix)_apid\(apid).pkts.tmp-\(getpid())"
-                temporaries.append((temporary, final))
-                let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-                guard fd >= 0 else { throw SpacePacketError.cannotWrite(path: temporary, reason: MappedFile.systemMessage()) }
-                defer { close(fd) }
-                var packets = 0
-                var bytes = 0
-                for file in files {
-                    guard let list = file.index.packets(apid: apid) else { continue }
-                    try withExtendedLifetime(file.mapping) { () throws(SpacePacketError) in
-                        try writeRuns(of: list, from: file.mapping.bytes, to: fd, path: temporary)
-                    }
-                    packets += list.count
-                    bytes += list.bytes
-                }
-                guard fsync(fd) == 0 else { throw SpacePacketError.cannotWrite(path: temporary, reason: MappedFile.systemMessage()) }
-                outputs.append(Output(apid: apid, path: final, packets: packets, bytes: bytes))
+    /// Idle packets are not indexed and so never written. Outputs are written in parallel (one
+    /// APID a worker), so that gathering packets and waiting on the device overlap.
+    /// `directIOMinimum`: outputs of at least this many bytes try direct I/O.
+    public static func split(
+        _ files: [ScannedFile], into directory: String, prefix: String, directIOMinimum: Int = PacketSplitter.directMinimum
+    ) throws(SpacePacketError) -> [Output] {
+        var apidSet = Set<UInt16>()
+        for file in files { for packets in file.index.apids { apidSet.insert(packets.apid) } }
+        let apids = apidSet.sorted()
+        let temporaries = apids.map { apid in
+            (temporary: "\(directory)/.\(prefix)_apid\(apid).pkts.tmp-\(getpid())", final: "\(directory)/\(prefix)_apid\(apid).pkts")
+        }
+        let results = OutputSlots(count: apids.count)
+        DispatchQueue.concurrentPerform(iterations: apids.count) { k in
+            results[k] = Result { () throws(SpacePacketError) in
+                try writeOutput(apid: apids[k], of: files, to: temporaries[k].temporary, naming: temporaries[k].final,
+                                directIOMinimum: directIOMinimum)
             }
+        }
+        do throws(SpacePacketError) {
+            let outputs = try results.values.map { result throws(SpacePacketError) in try result.get() }
             for (temporary, final) in temporaries {
                 guard rename(temporary, final) == 0 else {
                     throw SpacePacketError.cannotWrite(path: final, reason: MappedFile.systemMessage())
                 }
             }
+            return outputs
         } catch {
             for (temporary, _) in temporaries { unlink(temporary) }
             throw error
         }
-        return outputs
+    }
+
+    /// Writes and syncs one APID's packets from every file to `temporary`.
+    private static func writeOutput(
+        apid: UInt16, of files: [ScannedFile], to temporary: String, naming final: String, directIOMinimum: Int
+    ) throws(SpacePacketError) -> Output {
+        let lists = files.compactMap { file in file.index.packets(apid: apid).map { (file, $0) } }
+        var output = Output(apid: apid, path: final, packets: lists.reduce(0) { $0 + $1.1.count }, bytes: lists.reduce(0) { $0 + $1.1.bytes })
+        if output.bytes >= directIOMinimum, let direct = DirectPacketOutput(path: temporary) {
+            for (file, list) in lists {
+                try withExtendedLifetime(file.mapping) { () throws(SpacePacketError) in
+                    try forEachRun(of: list, in: file.mapping.bytes) { (start, count) throws(SpacePacketError) in
+                        try direct.append(start, count: count)
+                    }
+                }
+            }
+            try direct.finish()
+            output.directIO = true
+            return output
+        }
+        let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw SpacePacketError.cannotWrite(path: temporary, reason: MappedFile.systemMessage()) }
+        defer { close(fd) }
+        for (file, list) in lists {
+            try withExtendedLifetime(file.mapping) { () throws(SpacePacketError) in
+                try writeRuns(of: list, from: file.mapping.bytes, to: fd, path: temporary)
+            }
+        }
+        guard fsync(fd) == 0 else { throw SpacePacketError.cannotWrite(path: temporary, reason: MappedFile.systemMessage()) }
+        return output
+    }
+
+    /// One result slot per output, filled by the parallel writers. `@unchecked Sendable` is sound:
+    /// each slot is written by exactly one `concurrentPerform` iteration, and read only after
+    /// `concurrentPerform` has returned.
+    private final class OutputSlots: @unchecked Sendable {
+        private var slots: [Result<Output, SpacePacketError>?]
+        init(count: Int) { slots = Array(repeating: nil, count: count) }
+        subscript(k: Int) -> Result<Output, SpacePacketError>? {
+            get { slots[k] }
+            set { slots.withUnsafeMutableBufferPointer { $0[k] = newValue } }
+        }
+        var values: [Result<Output, SpacePacketError>] { slots.map { $0! } }
+    }
+
+    /// Outputs of at least this many bytes are written with direct I/O when the file system allows
+    /// (`DirectPacketOutput`); smaller ones are not worth a device round trip per write.
+    public static let directMinimum = 1 << 20
+
+    /// Calls `body` with each run of adjacent packets of `list` in the mapping (start and byte count).
+    private static func forEachRun(
+        of list: APIDPackets, in mapped: UnsafeRawBufferPointer,
+        _ body: (UnsafeRawPointer, Int) throws(SpacePacketError) -> Void
+    ) throws(SpacePacketError) {
+        guard let base = mapped.baseAddress else { return }
+        try list.offsets.withUnsafeBufferPointer { (offsets) throws(SpacePacketError) in
+            try list.lengths.withUnsafeBufferPointer { (lengths) throws(SpacePacketError) in
+                var i = 0
+                let count = offsets.count
+                while i < count {
+                    let start = offsets[i]
+                    var end = start + Int(lengths[i])
+                    i += 1
+                    while i < count, offsets[i] == end {
+                        end += Int(lengths[i])
+                        i += 1
+                    }
+                    try body(base + start, end - start)
+                }
+            }
+        }
     }
 
     /// Writes the packets as runs of adjacent packets, up to 1024 runs per `writev`, straight from
     /// the mapping: interleaved APIDs make runs short, and a syscall per run would dominate.
     private static func writeRuns(of list: APIDPackets, from mapped: UnsafeRawBufferPointer, to fd: Int32, path: String) throws(SpacePacketError) {
-        guard let base = mapped.baseAddress else { return }
         let batch = 1024
         let vectors = UnsafeMutablePointer<iovec>.allocate(capacity: batch)
         defer { vectors.deallocate() }
         var used = 0
-        var i = 0
-        let count = list.count
-        while i < count {
-            let start = list.offsets[i]
-            var end = start + Int(list.lengths[i])
-            i += 1
-            while i < count, list.offsets[i] == end {
-                end += Int(list.lengths[i])
-                i += 1
-            }
-            vectors[used] = iovec(iov_base: UnsafeMutableRawPointer(mutating: base + start), iov_len: end - start)
+        try forEachRun(of: list, in: mapped) { (start, count) throws(SpacePacketError) in
+            vectors[used] = iovec(iov_base: UnsafeMutableRawPointer(mutating: start), iov_len: count)
             used += 1
-            if used == batch || i == count {
+            if used == batch {
                 try writeVectors(vectors, count: used, to: fd, path: path)
                 used = 0
             }
         }
+        if used > 0 { try writeVectors(vectors, count: used, to: fd, path: path) }
     }
 
     /// `writev` until every vector is written, resuming after partial writes.

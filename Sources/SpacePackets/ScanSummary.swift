@@ -84,7 +84,8 @@ public struct ScanSummary: Sendable, Codable {
             byAPID[apid]!.lastTime = last.description
         }
         apids = byAPID.values.sorted { $0.apid < $1.apid }
-        anomalies = scanned.flatMap(\.index.anomalies)
+        // One file's findings are shared, not copied (a concatenated file can have a million).
+        anomalies = scanned.count == 1 ? scanned[0].index.anomalies : scanned.flatMap(\.index.anomalies)
         packets = apids.reduce(0) { $0 + $1.packets }
         bytes = files.reduce(0) { $0 + $1.bytes }
         idlePackets = files.reduce(0) { $0 + $1.idlePackets }

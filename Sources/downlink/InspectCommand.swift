@@ -29,13 +29,19 @@ struct InspectCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Anomalies listed in the table (all are in --json).")
     var showAnomalies = 20
 
+    @Flag(name: .long, help: "Print one JSON line of timings on standard error (scan wall and CPU seconds, and the CPU the process had used before the command began).")
+    var timing = false
+
     func run() async throws {
         let code: TimeCode?
         do { code = try timeCode.map { spec throws(SpacePacketError) in try TimeCode(parsing: spec) } } catch {
             throw ValidationError(error.description)
         }
+        let stopwatch = StageStopwatch()
         let scanned = try await scanOptions.scan(files)
+        let scan = stopwatch.lap()
         let summary = ScanSummary(scanned, timeCode: code)
+        if timing { stopwatch.report(["scan": scan], bytes: scanned.reduce(0) { $0 + $1.index.fileSize }, packets: summary.packets) }
         if json {
             FileHandle.standardOutput.write(Data((summary.jsonText() + "\n").utf8))
         } else {

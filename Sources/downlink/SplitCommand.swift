@@ -26,8 +26,13 @@ struct SplitCommand: AsyncParsableCommand {
     @Flag(name: .long, help: "Exit with status 3 when any anomaly is found (outputs are still written).")
     var strict = false
 
+    @Flag(name: .long, help: "Print one JSON line of timings on standard error (scan and split wall and CPU seconds, and the CPU the process had used before the command began).")
+    var timing = false
+
     func run() async throws {
+        let stopwatch = StageStopwatch()
         let scanned = try await scanOptions.scan(files)
+        let scan = stopwatch.lap()
         do {
             try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true)
         } catch {
@@ -35,6 +40,11 @@ struct SplitCommand: AsyncParsableCommand {
         }
         let stem = prefix ?? URL(fileURLWithPath: files[0]).deletingPathExtension().lastPathComponent
         let outputs = try PacketSplitter.split(scanned, into: output, prefix: stem)
+        if timing {
+            let split = stopwatch.lap()
+            stopwatch.report(["scan": scan, "split": split], bytes: scanned.reduce(0) { $0 + $1.index.fileSize },
+                             packets: outputs.reduce(0) { $0 + $1.packets })
+        }
         let anomalies = scanned.flatMap(\.index.anomalies)
         if json {
             let rows = outputs.map { ["apid": "\($0.apid)", "path": $0.path, "packets": "\($0.packets)", "bytes": "\($0.bytes)"] }

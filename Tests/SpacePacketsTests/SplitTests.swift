@@ -32,6 +32,53 @@ import Testing
         #expect(Array(five) == Array(a[0..<7]) + b)
     }
 
+    /// Direct I/O (aligned staging, padded last block, truncation) and the buffered `writev` path
+    /// write the same bytes: every packet of the APID, in input order, from two inputs. The plan
+    /// gives one output larger than the 4 MiB staging buffer and one smaller than a block.
+    @Test func directAndBufferedOutputsAreTheSameBytes() async throws {
+        let dir = try Fixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        var plan = SynthesisPlan(seed: 9, targetBytes: 7_000_000, streams: [
+            .init(apid: 100, minimumLength: 1000, maximumLength: 4000, weight: 40),
+            .init(apid: 200, minimumLength: 13, maximumLength: 300, weight: 10),
+            .init(apid: 300, minimumLength: 20, weight: 1),
+        ])
+        plan.faults.junk = 3
+        plan.faults.drops = 2
+        let first = dir.appendingPathComponent("a.bin").path
+        _ = try PacketSynthesizer.write(plan, to: first)
+        plan.seed = 10
+        plan.targetBytes = 300_000
+        let second = dir.appendingPathComponent("b.bin").path
+        _ = try PacketSynthesizer.write(plan, to: second)
+        let scanned = try await PacketScanner.scan(paths: [first, second])
+        let direct = dir.appendingPathComponent("direct"), buffered = dir.appendingPathComponent("buffered")
+        for folder in [direct, buffered] { try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true) }
+        let viaDirect = try PacketSplitter.split(scanned, into: direct.path, prefix: "d", directIOMinimum: 0)
+        let viaBuffer = try PacketSplitter.split(scanned, into: buffered.path, prefix: "d", directIOMinimum: .max)
+        #expect(viaDirect.map(\.apid) == [100, 200, 300])
+        #expect(viaDirect.allSatisfy { $0.directIO }, "the test folder's file system took no direct I/O")
+        #expect(!viaBuffer.contains { $0.directIO })
+        #expect(viaDirect[0].bytes > 4 << 20 && viaDirect[0].bytes % 4096 != 0)
+        #expect(viaDirect[2].bytes < 4096)
+        for (d, b) in zip(viaDirect, viaBuffer) {
+            var expected = [UInt8]()
+            for file in scanned {
+                guard let list = file.index.packets(apid: d.apid) else { continue }
+                file.mapping.withBytes { bytes in
+                    for (offset, length) in zip(list.offsets, list.lengths) { expected += bytes[offset..<offset + Int(length)] }
+                }
+            }
+            let directBytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: d.path)))
+            let bufferedBytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: b.path)))
+            #expect(directBytes.count == d.bytes && d.bytes == b.bytes && d.packets == b.packets)
+            #expect(directBytes == expected, "APID \(d.apid): direct output differs from the packets")
+            #expect(bufferedBytes == expected, "APID \(d.apid): buffered output differs from the packets")
+        }
+        let left = try FileManager.default.contentsOfDirectory(atPath: direct.path)
+        #expect(left.sorted() == ["d_apid100.pkts", "d_apid200.pkts", "d_apid300.pkts"])
+    }
+
     @Test func mappedFileErrors() throws {
         #expect(throws: SpacePacketError.cannotOpen(path: "/no/such", reason: "No such file or directory")) {
             try MappedFile(path: "/no/such")

@@ -1,0 +1,2 @@
+// The header is all there is; this file lets SwiftPM build the target.
+#include "prefetch.h"

@@ -1,0 +1,109 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// One split output written with direct I/O (`O_DIRECT`): packets are gathered from the mapping into
+/// an aligned staging buffer, which goes to the device without passing through the page cache. The
+/// last partial block is written padded and the file truncated to its exact size.
+///
+/// Why: a split copies every byte of the input once; through the page cache the kernel first has to
+/// find and fill fresh cache pages, which cost more than the scan itself on the 2-core VM (writing
+/// 600 MB: 0.26-1.78 s of system time buffered against 0.05-0.07 s direct, `dd` with fsync). Files
+/// that a split writes are not read back by this process.
+///
+/// Costs: one `capacity`-byte aligned buffer, reused for the whole output, and one memcpy of the
+/// packets into it. Where the file system refuses `O_DIRECT` (tmpfs, some network file systems)
+/// `open` returns nil and the caller writes buffered. `DOWNLINK_DIRECT_IO=0` turns it off.
+final class DirectPacketOutput {
+    static let alignment = 4096
+
+    /// Whether direct I/O may be tried at all (`DOWNLINK_DIRECT_IO=0` says no).
+    static let enabled: Bool = {
+        if let v = getenv("DOWNLINK_DIRECT_IO"), String(cString: v) == "0" { return false }
+        return oDirect != 0
+    }()
+
+    let fd: Int32
+    let path: String
+    private let staging: UnsafeMutableRawPointer
+    private let capacity: Int
+    private var staged = 0
+    /// Bytes of packets accepted so far (the file's final size).
+    private(set) var size = 0
+
+    /// Opens `path` (created or truncated) for direct writes; nil when the file system refuses.
+    init?(path: String, capacity: Int = 4 << 20) {
+        guard Self.enabled else { return nil }
+        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | oDirect, 0o644)
+        guard fd >= 0 else { return nil }
+        var p: UnsafeMutableRawPointer?
+        guard posix_memalign(&p, Self.alignment, capacity) == 0, let p else {
+            close(fd)
+            return nil
+        }
+        self.fd = fd
+        self.path = path
+        staging = p
+        self.capacity = capacity
+    }
+
+    deinit {
+        close(fd)
+        free(staging)
+    }
+
+    /// Appends `bytes` (packets straight from the mapping).
+    func append(_ bytes: UnsafeRawPointer, count: Int) throws(SpacePacketError) {
+        var done = 0
+        while done < count {
+            let n = min(capacity - staged, count - done)
+            (staging + staged).copyMemory(from: bytes + done, byteCount: n)
+            staged += n
+            done += n
+            if staged == capacity { try writeStaged(capacity) }
+        }
+        size += count
+    }
+
+    /// Writes what is staged (the last block padded with zeros), cuts the file to its size and syncs.
+    func finish() throws(SpacePacketError) {
+        if staged > 0 {
+            let padded = (staged + Self.alignment - 1) / Self.alignment * Self.alignment
+            (staging + staged).initializeMemory(as: UInt8.self, repeating: 0, count: padded - staged)
+            try writeStaged(padded)
+        }
+        guard ftruncate(fd, off_t(size)) == 0, fsync(fd) == 0 else {
+            throw .cannotWrite(path: path, reason: MappedFile.systemMessage())
+        }
+    }
+
+    private func writeStaged(_ count: Int) throws(SpacePacketError) {
+        var done = 0
+        while done < count {
+            let n = write(fd, staging + done, count - done)
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw .cannotWrite(path: path, reason: MappedFile.systemMessage())
+            }
+            done += n
+        }
+        staged = 0
+    }
+}
+
+#if canImport(Glibc)
+/// Linux's `O_DIRECT`, which Glibc's module hides behind `_GNU_SOURCE` (its value differs by architecture).
+#if arch(x86_64) || arch(i386)
+private let oDirect: Int32 = 0o40000
+#elseif arch(arm64) || arch(arm)
+private let oDirect: Int32 = 0o200000
+#else
+private let oDirect: Int32 = 0
+#endif
+#else
+private let oDirect: Int32 = 0
+#endif
