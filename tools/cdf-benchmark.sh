@@ -5,7 +5,6 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 PY="$(tools/cdf-validators-venv.sh | tail -1)"
-swift build -c release --product cdf-bench >&2
-BIN="$(swift build -c release --show-bin-path)/cdf-bench"
+BIN="$(tools/build-release cdf-bench)"
 WORK="${CDF_BENCH_DIR:-$ROOT/.build/cdf-bench-work}"
 exec "$PY" tools/cdf_benchmark.py "$BIN" "$WORK" "$@"

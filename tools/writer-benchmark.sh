@@ -6,7 +6,6 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 PY="$(tools/writer-validators-venv | tail -1)"
-swift build -c release --product writer-bench >&2
-BIN="$(swift build -c release --show-bin-path)/writer-bench"
+BIN="$(tools/build-release writer-bench)"
 WORK="${WRITER_BENCH_DIR:-$ROOT/.build/writer-bench-work}"
 exec "$PY" tools/writer_benchmark.py "$BIN" "$WORK" "$@"
