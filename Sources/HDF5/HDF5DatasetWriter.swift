@@ -16,7 +16,9 @@ struct HDF5DatasetWriter {
     let options: HDF5WriteOptions
     let threads: Int
 
-    func write(_ v: Variable, layout: HDF5Layout, in group: hid_t) throws(HDF5Error) {
+    /// Writes the variable; returns its contiguous data still to be placed in the file when that was
+    /// left to `PlacedFileWriter` (columns of `placedMinimum` bytes or more).
+    func write(_ v: Variable, layout: HDF5Layout, in group: hid_t) throws(HDF5Error) -> PlacedData? {
         let type = try HDF5Types.datatype(for: v.column.elementType)
         let space = layout.dims.isEmpty
             ? try HDF5Object(H5Screate(H5S_SCALAR), .dataspace, "H5Screate(SCALAR)")
@@ -24,6 +26,10 @@ struct HDF5DatasetWriter {
         let dcpl = try HDF5Object(H5Pcreate(dl_H5P_DATASET_CREATE()), .propertyList, "H5Pcreate(DATASET_CREATE)")
         try HDF5Library.check(H5Pset_fill_time(dcpl.id, H5D_FILL_TIME_NEVER), "H5Pset_fill_time")
         var codec: ChunkCodec? = nil
+        // Large contiguous data: libhdf5 reserves its place now (no fill) and never writes it; the
+        // bytes go there with direct I/O once the file is closed (see `HDF5Writer`).
+        let placed = layout.chunk == nil && v.column.byteCount >= Self.placedMinimum
+        if placed { try HDF5Library.check(H5Pset_alloc_time(dcpl.id, H5D_ALLOC_TIME_EARLY), "H5Pset_alloc_time(EARLY)") }
         if var chunk = layout.chunk?.map({ hsize_t($0) }) {
             try HDF5Library.check(H5Pset_chunk(dcpl.id, Int32(chunk.count), &chunk), "H5Pset_chunk(\(v.name))")
             if options.shuffle { try HDF5Library.check(H5Pset_shuffle(dcpl.id), "H5Pset_shuffle") }
@@ -39,8 +45,13 @@ struct HDF5DatasetWriter {
         }
         let d = try HDF5Object(H5Dcreate2(group, v.name, type.id, space.id, dl_H5P_DEFAULT(), dcpl.id, dl_H5P_DEFAULT()),
                                .dataset, "H5Dcreate2(\(v.name))")
+        var pending: PlacedData? = nil
         if let codec {
             try writeChunks(v, layout: layout, codec: codec, dataset: d.id)
+        } else if placed {
+            let address = H5Dget_offset(d.id)
+            guard address != haddr_t.max else { throw .library(call: "H5Dget_offset(\(v.name))", stack: ["no storage was allocated"]) }
+            pending = PlacedData(column: v.column, offset: Int(address))
         } else if v.column.byteCount > 0 {
             let status = v.column.withUnsafeBytes { raw in
                 H5Dwrite(d.id, type.id, dl_H5S_ALL(), dl_H5S_ALL(), dl_H5P_DEFAULT(), raw.baseAddress)
@@ -48,7 +59,12 @@ struct HDF5DatasetWriter {
             try HDF5Library.check(status, "H5Dwrite(\(v.name))")
         }
         try HDF5Attributes.write(v.attributes, to: d.id, objectName: v.name)
+        return pending
     }
+
+    /// Contiguous columns of at least this many bytes are placed by `PlacedFileWriter`; the file's
+    /// allocations of this size are aligned to 4 KiB (`HDF5Writer`) so that they can go out direct.
+    static let placedMinimum = 1 << 20
 
     /// Compresses chunks on `threads` threads and stores them in order with H5Dwrite_chunk.
     private func writeChunks(_ v: Variable, layout: HDF5Layout, codec: ChunkCodec, dataset: hid_t) throws(HDF5Error) {
@@ -77,6 +93,12 @@ struct HDF5DatasetWriter {
         }
         try result.get()
     }
+}
+
+/// A contiguous dataset's column and the file offset libhdf5 reserved for it.
+struct PlacedData {
+    let column: Column
+    let offset: Int
 }
 
 /// One stored chunk: its bytes and filter mask (bit i set: filter i was not applied).

@@ -17,7 +17,10 @@ import ProductOutput
 /// The file is written to a temporary file in the destination folder, synced and renamed: never a
 /// partial product. Invalid input is found before the file is created. Little-endian hosts only
 /// (column bytes are stored as they are).
-/// Costs: uncompressed, one copy by the kernel; compressed, one shuffle and one compression per chunk
+/// Uncompressed columns of 1 MiB or more are not written by libhdf5: it reserves their place (4 KiB-
+/// aligned) and, once the file is closed, `PlacedFileWriter` writes them there with direct I/O.
+/// Costs: uncompressed, no copy through the page cache for large columns (one by the kernel for small
+/// ones); compressed, one shuffle and one compression per chunk
 /// on `maxConcurrency` threads, about 2 x threads chunks in memory.
 public struct HDF5Writer: Sendable {
     public var options: HDF5WriteOptions
@@ -48,18 +51,28 @@ public struct HDF5Writer: Sendable {
         do { destination = try TemporaryDestination(destination: path) } catch let e as OutputError { throw .output(e) } catch {
             throw .invalidOption("\(error)")
         }
-        let file = try HDF5Object(H5Fcreate(destination.temporaryPath, dl_H5F_ACC_TRUNC(), dl_H5P_DEFAULT(), dl_H5P_DEFAULT()),
+        let fapl = try HDF5Object(H5Pcreate(dl_H5P_FILE_ACCESS()), .propertyList, "H5Pcreate(FILE_ACCESS)")
+        try HDF5Library.check(H5Pset_alignment(fapl.id, hsize_t(HDF5DatasetWriter.placedMinimum), hsize_t(PlacedFileWriter.alignment)),
+                              "H5Pset_alignment")
+        let file = try HDF5Object(H5Fcreate(destination.temporaryPath, dl_H5F_ACC_TRUNC(), dl_H5P_DEFAULT(), fapl.id),
                                   .file, "H5Fcreate(\(destination.temporaryPath))")
+        var placed: [PlacedData] = []
         do {
             let g = try HDF5Object(H5Gcreate2(file.id, group, dl_H5P_DEFAULT(), dl_H5P_DEFAULT(), dl_H5P_DEFAULT()), .group, "H5Gcreate2(\(group))")
             try HDF5Attributes.write(dataset.attributes, to: g.id, objectName: group)
             let threads = options.maxConcurrency > 0 ? options.maxConcurrency : activeProcessors()
             for (v, layout) in zip(dataset.variables, layouts) {
-                try HDF5DatasetWriter(options: options, threads: threads).write(v, layout: layout, in: g.id)
+                if let p = try HDF5DatasetWriter(options: options, threads: threads).write(v, layout: layout, in: g.id) { placed.append(p) }
             }
             if let scales { try DimensionScales.write(scales, in: g.id) }
         }
         try file.close()
+        do {
+            if !placed.isEmpty {
+                let writer = try PlacedFileWriter(path: destination.temporaryPath)
+                for p in placed { try p.column.withUnsafeBytes { try writer.write($0, at: p.offset) } }
+            }
+        } catch let e as OutputError { throw .output(e) } catch { throw .invalidOption("\(error)") }
         do { try destination.commit() } catch let e as OutputError { throw .output(e) } catch { throw .invalidOption("\(error)") }
         var st = stat()
         return HDF5WriteReport(path: path, group: group, bytes: stat(path, &st) == 0 ? Int(st.st_size) : 0)

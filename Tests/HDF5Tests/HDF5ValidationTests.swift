@@ -42,6 +42,19 @@ import WriterTestSupport
         try validate(manifest, "contiguous")
     }
 
+    /// Contiguous columns of 1 MiB or more are placed by `PlacedFileWriter` after libhdf5 closes the
+    /// file (direct I/O, sizes not a multiple of 4 KiB); the readers must see every value and scale.
+    @Test(.enabled(if: WriterValidators.enabled)) func largeContiguousColumnsPlacedAfterClose() throws {
+        let dir = try makeTemporaryDirectory("h5-placed")
+        var manifest = WriterManifest(directory: dir)
+        let ds = try SampleDatasets.everyType(records: 150_001)
+        #expect(ds.variables.filter { $0.column.byteCount >= HDF5DatasetWriter.placedMinimum }.count >= 4)
+        let report = try HDF5Writer().write(ds, to: dir + "/large.h5")
+        manifest.addHDF5(path: dir + "/large.h5", dataset: ds, group: report.group, filters: [], chunked: false,
+                         scales: Self.everyTypeScales)
+        try validate(manifest, "placed")
+    }
+
     @Test(.enabled(if: WriterValidators.enabled)) func compressedRoundTrips() throws {
         let dir = try makeTemporaryDirectory("h5-compressed")
         var manifest = WriterManifest(directory: dir)

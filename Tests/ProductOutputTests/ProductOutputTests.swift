@@ -76,3 +76,48 @@ struct TemporaryDestinationTests {
         #expect(throws: OutputError.self) { _ = try TemporaryDestination(destination: "/tmp/") }
     }
 }
+
+struct PlacedFileWriterTests {
+    /// Ranges at aligned and unaligned offsets, from page-aligned and unaligned memory, of sizes around
+    /// the block and staging sizes, land exactly where asked and leave the bytes between them alone.
+    @Test func rangesLandExactlyAndTheRestIsUntouched() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("placed-\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let path = dir.appendingPathComponent("f.bin").path
+        let fileSize = 40 << 20
+        var expected = [UInt8](repeating: 0xEE, count: fileSize)
+        try Data(expected).write(to: URL(fileURLWithPath: path))
+        // One page-aligned source; ranges take slices of it at page-aligned or odd starts.
+        let sourceSize = 20 << 20
+        let source = UnsafeMutableRawBufferPointer.allocate(byteCount: sourceSize + 4096, alignment: 4096)
+        defer { source.deallocate() }
+        var state: UInt64 = 0x9E37_79B9_7F4A_7C15
+        for i in 0..<source.count {
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            source[i] = UInt8(truncatingIfNeeded: state >> 56)
+        }
+        let cases: [(offset: Int, sourceStart: Int, count: Int)] = [
+            (0, 0, 9 << 20),                    // aligned both sides, beyond one staging buffer
+            (12 << 20, 1, (8 << 20) + 4097),    // aligned file offset, unaligned memory: staged
+            ((22 << 20) + 100, 4096, 3 << 20),  // unaligned file offset: buffered head and tail
+            ((26 << 20) + 4000, 7, 8191),       // too short for an aligned body: all buffered
+            ((27 << 20), 0, 4096),              // one block
+            ((28 << 20) + 1, 3, (11 << 20) + 5), // unaligned everywhere, past the staging size
+        ]
+        let writer = try PlacedFileWriter(path: path)
+        for c in cases {
+            let slice = UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(source)[c.sourceStart..<c.sourceStart + c.count])
+            try writer.write(slice, at: c.offset)
+            expected.replaceSubrange(c.offset..<c.offset + c.count, with: slice)
+        }
+        if PlacedFileWriter.directEnabled { #expect(writer.directBytes > 30 << 20, "no direct I/O on \(dir.path)") }
+        let written = try [UInt8](Data(contentsOf: URL(fileURLWithPath: path)))
+        #expect(written.count == fileSize)
+        #expect(written == expected)
+    }
+
+    @Test func aMissingFileIsAnIOError() {
+        #expect(throws: OutputError.self) { try PlacedFileWriter(path: "/no/such/folder/f.bin") }
+    }
+}
