@@ -16,7 +16,7 @@ import Darwin
 /// that a split writes are not read back by this process.
 ///
 /// Costs: one `capacity`-byte aligned buffer, reused for the whole output, and one memcpy of the
-/// packets into it. Where the file system refuses `O_DIRECT` (tmpfs, some network file systems)
+/// packets into it (none for a long page-aligned run, such as a file of one APID). Where the file system refuses `O_DIRECT` (tmpfs, some network file systems)
 /// `open` returns nil and the caller writes buffered. `DOWNLINK_DIRECT_IO=0` turns it off.
 final class DirectPacketOutput {
     static let alignment = 4096
@@ -56,9 +56,15 @@ final class DirectPacketOutput {
         free(staging)
     }
 
-    /// Appends `bytes` (packets straight from the mapping).
+    /// Appends `bytes` (packets straight from the mapping). A page-aligned run at a block-aligned
+    /// file position (a file of one APID starts so) goes to the device straight from the mapping,
+    /// without the copy into the staging buffer; the rest of it is staged.
     func append(_ bytes: UnsafeRawPointer, count: Int) throws(SpacePacketError) {
         var done = 0
+        if staged == 0, Int(bitPattern: bytes) % Self.alignment == 0, count >= capacity {
+            done = count / Self.alignment * Self.alignment
+            try writeAll(bytes, done)
+        }
         while done < count {
             let n = min(capacity - staged, count - done)
             (staging + staged).copyMemory(from: bytes + done, byteCount: n)
@@ -82,16 +88,21 @@ final class DirectPacketOutput {
     }
 
     private func writeStaged(_ count: Int) throws(SpacePacketError) {
+        try writeAll(staging, count)
+        staged = 0
+    }
+
+    private func writeAll(_ source: UnsafeRawPointer, _ count: Int) throws(SpacePacketError) {
         var done = 0
         while done < count {
-            let n = write(fd, staging + done, count - done)
+            // Slices of at most 1 GiB: Linux writes at most 2 GiB - 4 KiB per call anyway.
+            let n = write(fd, source + done, min(count - done, 1 << 30))
             if n < 0 {
                 if errno == EINTR { continue }
                 throw .cannotWrite(path: path, reason: MappedFile.systemMessage())
             }
             done += n
         }
-        staged = 0
     }
 }
 

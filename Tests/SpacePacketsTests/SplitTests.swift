@@ -79,6 +79,23 @@ import Testing
         #expect(left.sorted() == ["d_apid100.pkts", "d_apid200.pkts", "d_apid300.pkts"])
     }
 
+    /// A file of one APID is one run starting on a page: the direct path writes it straight from the
+    /// mapping (no staging) and stages only the tail; the output is the input, byte for byte.
+    @Test func oneAPIDFileGoesOutWhole() async throws {
+        let dir = try Fixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let input = dir.appendingPathComponent("one.bin").path
+        _ = try PacketSynthesizer.write(SynthesisPlan(seed: 3, targetBytes: 9_500_000, streams: [
+            .init(apid: 42, minimumLength: 100, maximumLength: 2000),
+        ]), to: input)
+        let scanned = try await PacketScanner.scan(paths: [input])
+        let outputs = try PacketSplitter.split(scanned, into: dir.path, prefix: "one", directIOMinimum: 0)
+        #expect(outputs.count == 1 && outputs[0].directIO)
+        let original = try Data(contentsOf: URL(fileURLWithPath: input))
+        #expect(original.count % 4096 != 0 && original.count > 8 << 20)
+        #expect(try Data(contentsOf: URL(fileURLWithPath: outputs[0].path)) == original)
+    }
+
     @Test func mappedFileErrors() throws {
         #expect(throws: SpacePacketError.cannotOpen(path: "/no/such", reason: "No such file or directory")) {
             try MappedFile(path: "/no/such")
