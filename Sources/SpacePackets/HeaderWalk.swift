@@ -92,8 +92,10 @@ struct HeaderWalk: ~Copyable {
         }
     }
 
-    /// How far past the next header the walk asks for memory ahead: a page, so that the line is
-    /// in cache by the time the walk arrives (2-16 KiB measured alike on small packets).
+    /// How far past the next header the walk has asked for every cache line: a page, so that a
+    /// line is in cache when the walk arrives. Measured with a C walk over page-cached files, in ns a
+    /// packet on a fresh mapping: 147-byte packets 50 -> 8, 64 B-8 KiB packets 151 -> 53, 200 B-2 KiB
+    /// packets 166 -> 58 (one hint a packet gave 24, 143 and no gain; 16 and 64 KiB were no better).
     static let prefetchDistance = 4096
 
     /// The file size over the mean length of its first 256 packets, with 1/8 to spare.
@@ -176,6 +178,11 @@ struct HeaderWalk: ~Copyable {
         let capacity = offsetsColumn.count
         var count = records.count
         var position = start
+        // Every cache line up to `prefetchDistance` past the next header is asked for once, in
+        // order: headers land anywhere in the lines ahead, so hinting one address a packet misses
+        // most of them once packets are longer than a line.
+        var ahead = start
+        let prefetchDistance = HeaderWalk.prefetchDistance
         offsetsColumn.withUnsafeMutableBufferPointer { offsetsBuffer in
         identitiesColumn.withUnsafeMutableBufferPointer { identitiesBuffer in
         lengthsColumn.withUnsafeMutableBufferPointer { lengthsBuffer in
@@ -195,9 +202,13 @@ struct HeaderWalk: ~Copyable {
                 let nextLength = Int((base + next + 4).loadUnaligned(as: UInt16.self).bigEndian) &+ 7
                 guard nextWord0 & mask == bits, allowed[Int(nextWord0 & 0x07FF)], nextLength <= maximumLength else { break }
             }
-            // Headers lie a few cache lines apart and each address depends on the previous
-            // header: without a hint every one is a miss (see CPrefetch).
-            downlink_prefetch(base + (next &+ HeaderWalk.prefetchDistance))
+            // Headers lie cache lines apart and each address depends on the previous header:
+            // without hints every one is a miss (see CPrefetch).
+            let horizon = min(next &+ prefetchDistance, n)
+            while ahead < horizon {
+                downlink_prefetch(base + ahead)
+                ahead &+= 64
+            }
             offsets[count] = position
             identities[count] = UInt32(truncatingIfNeeded: apid) << 16 | (first & 0xFFFF)
             lengths[count] = UInt32(truncatingIfNeeded: length)

@@ -1,8 +1,8 @@
 // A prefetch hint for Swift, which has no intrinsic for it. The scan's header walk is bound by
 // memory latency: each packet header is the first touch of a new cache line (and often a new page),
 // and the next header's address depends on this header's length, so the hardware prefetcher does
-// not run ahead. A hint a few KiB ahead halved the walk's time on page-cached files (C test,
-// 3.4 M packets of ~147 bytes: 50 -> 24 ns a packet on a fresh mapping, 36 -> 10 warm).
+// not run ahead. Hinting every cache line up to a page ahead cut the walk's time 3-6x on
+// page-cached files (see HeaderWalk.prefetchDistance).
 #ifndef DOWNLINK_PREFETCH_H
 #define DOWNLINK_PREFETCH_H
 
