@@ -40,7 +40,7 @@ let package = Package(
         // already-faulted pages between large columns instead of faulting fresh ones.
         .target(name: "CPageMapping"),
         .target(name: "Dataset", dependencies: ["CPageMapping"]),
-        .target(name: "Decom", dependencies: ["SpacePackets", "PacketDefinitions", "Dataset"], swiftSettings: hotPathSettings),
+        .target(name: "Decom", dependencies: ["SpacePackets", "PacketDefinitions", "Dataset", "CPrefetch"], swiftSettings: hotPathSettings),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         // Intel ISA-L igzip: the fastest gzip for CDF level 1 (Debian 12 ships libisal-dev; pkg-config libisal).
         .systemLibrary(name: "CIsal", pkgConfig: "libisal", providers: [.apt(["libisal-dev"])]),

@@ -1,5 +1,6 @@
 // The hot loop: a plan's fixed-layout extractors run over a block of packets, one field at a time.
 
+import CPrefetch
 import Dataset
 
 /// Runs the fixed table of a plan over a block of packets (byte offsets into one mapping) whose
@@ -33,6 +34,17 @@ struct FixedTableRunner {
              fileIndex: Int, headerColumns: Bool, uniformLength: Int? = nil) {
         guard let base = mapping.baseAddress, let firstOffset = offsets.first, let lastOffset = offsets.last else { return }
         let contiguous = uniformLength.map { lastOffset - firstOffset == (offsets.count - 1) * $0 } ?? false
+        if contiguous, let length = uniformLength {
+            // Every line of the block asked for at once, so that the misses overlap instead of
+            // arriving one stride at a time under the first extractor (wide packets: 64-71 -> 60 ms
+            // for 64 MB of 233-byte packets; no change for 34-byte ones).
+            var line = firstOffset & ~63
+            let end = min(lastOffset + length, mapping.count)
+            while line < end {
+                downlink_prefetch(base + line)
+                line &+= 64
+            }
+        }
         for r in resolved {
             let field = r.field
             let need = r.need
