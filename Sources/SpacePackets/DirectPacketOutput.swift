@@ -5,6 +5,7 @@ import Musl
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import Synchronization
 
 /// One split output written with direct I/O (`O_DIRECT`): packets are gathered from the mapping into
 /// an aligned staging buffer, which goes to the device without passing through the page cache. The
@@ -15,11 +16,13 @@ import Darwin
 /// 600 MB: 0.26-1.78 s of system time buffered against 0.05-0.07 s direct, `dd` with fsync). Files
 /// that a split writes are not read back by this process.
 ///
-/// Costs: one `capacity`-byte aligned buffer, reused for the whole output, and one memcpy of the
-/// packets into it (none for a long page-aligned run, such as a file of one APID). Where the file system refuses `O_DIRECT` (tmpfs, some network file systems)
+/// Costs: one 4 MiB aligned buffer from `StagingPool`, reused for the whole output and by later
+/// outputs, and one memcpy of the packets into it (none for a long page-aligned run, such as a file
+/// of one APID). Where the file system refuses `O_DIRECT` (tmpfs, some network file systems)
 /// `open` returns nil and the caller writes buffered. `DOWNLINK_DIRECT_IO=0` turns it off.
 final class DirectPacketOutput {
     static let alignment = 4096
+    static let stagingCapacity = 4 << 20
 
     /// Whether direct I/O may be tried at all (`DOWNLINK_DIRECT_IO=0` says no).
     static let enabled: Bool = {
@@ -36,12 +39,11 @@ final class DirectPacketOutput {
     private(set) var size = 0
 
     /// Opens `path` (created or truncated) for direct writes; nil when the file system refuses.
-    init?(path: String, capacity: Int = 4 << 20) {
+    init?(path: String, capacity: Int = DirectPacketOutput.stagingCapacity) {
         guard Self.enabled else { return nil }
         let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | oDirect, 0o644)
         guard fd >= 0 else { return nil }
-        var p: UnsafeMutableRawPointer?
-        guard posix_memalign(&p, Self.alignment, capacity) == 0, let p else {
+        guard let p = StagingPool.shared.take(capacity: capacity, alignment: Self.alignment) else {
             close(fd)
             return nil
         }
@@ -53,7 +55,7 @@ final class DirectPacketOutput {
 
     deinit {
         close(fd)
-        free(staging)
+        StagingPool.shared.give(staging, capacity: capacity)
     }
 
     /// Appends `bytes` (packets straight from the mapping). A page-aligned run at a block-aligned
@@ -103,6 +105,38 @@ final class DirectPacketOutput {
             }
             done += n
         }
+    }
+}
+
+/// Aligned staging buffers kept for reuse by later outputs: a split writes its APIDs on every core,
+/// and a fresh 4 MiB buffer per output cost as much in first-touch page faults as the copy itself
+/// (16 outputs of the CYGNSS replica: 64 MiB of fresh pages for 50 MB of packets).
+/// Buffers are kept as addresses under a mutex; a buffer taken is used by one output until it is
+/// given back. Keeps at most 16 buffers (64 MiB) between splits.
+final class StagingPool: Sendable {
+    static let shared = StagingPool()
+    /// Free buffers: address and capacity.
+    private let free = Mutex<[(address: Int, capacity: Int)]>([])
+
+    func take(capacity: Int, alignment: Int) -> UnsafeMutableRawPointer? {
+        let reused = free.withLock { list -> Int? in
+            guard let k = list.firstIndex(where: { $0.capacity == capacity }) else { return nil }
+            return list.remove(at: k).address
+        }
+        if let reused { return UnsafeMutableRawPointer(bitPattern: reused) }
+        var p: UnsafeMutableRawPointer?
+        guard posix_memalign(&p, alignment, capacity) == 0 else { return nil }
+        return p
+    }
+
+    func give(_ buffer: UnsafeMutableRawPointer, capacity: Int) {
+        let address = Int(bitPattern: buffer)
+        let kept = free.withLock { list -> Bool in
+            guard list.count < 16 else { return false }
+            list.append((address, capacity))
+            return true
+        }
+        if !kept { Glibc.free(buffer) }
     }
 }
 
