@@ -34,7 +34,9 @@ let package = Package(
     targets: [
         // A CPU prefetch hint (Swift has no intrinsic): the header walk is memory-latency bound.
         .target(name: "CPrefetch"),
-        .target(name: "SpacePackets", dependencies: ["CPrefetch"], swiftSettings: hotPathSettings),
+        // O_DIRECT, which Glibc's Swift module leaves out: large outputs bypass the page cache.
+        .target(name: "CDirectIO"),
+        .target(name: "SpacePackets", dependencies: ["CPrefetch", "CDirectIO"], swiftSettings: hotPathSettings),
         .target(name: "PacketDefinitions"),
         // mremap(2), which glibc declares variadic and Swift cannot call: Dataset's column memory moves
         // already-faulted pages between large columns instead of faulting fresh ones.
@@ -44,10 +46,10 @@ let package = Package(
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         // Intel ISA-L igzip: the fastest gzip for CDF level 1 (Debian 12 ships libisal-dev; pkg-config libisal).
         .systemLibrary(name: "CIsal", pkgConfig: "libisal", providers: [.apt(["libisal-dev"])]),
-        .target(name: "CDF", dependencies: ["Dataset", "CZlib", "CIsal"], swiftSettings: hotPathSettings),
+        .target(name: "CDF", dependencies: ["Dataset", "CZlib", "CIsal", "CDirectIO"], swiftSettings: hotPathSettings),
         // Atomic destinations (temporary file + fsync + rename) and parallel block helpers shared by the
         // FITS and HDF5 writers.
-        .target(name: "ProductOutput"),
+        .target(name: "ProductOutput", dependencies: ["CDirectIO"]),
         .systemLibrary(name: "CFITSIO", pkgConfig: "cfitsio", providers: [.apt(["libcfitsio-dev"])]),
         .target(name: "FITS", dependencies: ["Dataset", "CFITSIO", "ProductOutput"]),
         // Debian's hdf5.pc (serial build) gives -I/usr/include/hdf5/serial and the serial library folder;

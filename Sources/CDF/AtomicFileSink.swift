@@ -253,15 +253,10 @@ final class DirectStaging {
 #if canImport(Glibc)
 import Glibc
 private let systemWrite = Glibc.write
-/// Linux's `O_DIRECT`, which Glibc's module hides behind `_GNU_SOURCE` (its value differs by architecture).
-#if arch(x86_64) || arch(i386)
-private let oDirect: Int32 = 0o40000
-#elseif arch(arm64) || arch(arm)
-private let oDirect: Int32 = 0o200000
-#else
-private let oDirect: Int32 = 0   // unknown: fcntl with no new flag, the sink stays buffered
-#endif
 #elseif canImport(Darwin)
 import Darwin
 private let systemWrite = Darwin.write
 #endif
+import CDirectIO
+/// The system's `O_DIRECT` (0 where there is none: fcntl adds no flag and the sink stays buffered).
+private let oDirect = downlink_o_direct()

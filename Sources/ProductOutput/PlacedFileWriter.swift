@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import CDirectIO
 
 /// Writes byte ranges at given offsets of a file a C library has already laid out (libhdf5 leaves
 /// room for contiguous datasets it never writes): the 4 KiB-aligned body of each range with direct
@@ -104,15 +105,5 @@ public final class PlacedFileWriter {
     }
 }
 
-#if canImport(Glibc)
-/// Linux's `O_DIRECT`, which Glibc's module hides behind `_GNU_SOURCE` (its value differs by architecture).
-#if arch(x86_64) || arch(i386)
-private let oDirect: Int32 = 0o40000
-#elseif arch(arm64) || arch(arm)
-private let oDirect: Int32 = 0o200000
-#else
-private let oDirect: Int32 = 0
-#endif
-#else
-private let oDirect: Int32 = 0
-#endif
+/// The system's `O_DIRECT` (0 where there is none).
+private let oDirect = downlink_o_direct()

@@ -5,6 +5,7 @@ import Musl
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import CDirectIO
 import Synchronization
 
 /// One split output written with direct I/O (`O_DIRECT`): packets are gathered from the mapping into
@@ -140,15 +141,5 @@ final class StagingPool: Sendable {
     }
 }
 
-#if canImport(Glibc)
-/// Linux's `O_DIRECT`, which Glibc's module hides behind `_GNU_SOURCE` (its value differs by architecture).
-#if arch(x86_64) || arch(i386)
-private let oDirect: Int32 = 0o40000
-#elseif arch(arm64) || arch(arm)
-private let oDirect: Int32 = 0o200000
-#else
-private let oDirect: Int32 = 0
-#endif
-#else
-private let oDirect: Int32 = 0
-#endif
+/// The system's `O_DIRECT` (0 where there is none).
+private let oDirect = downlink_o_direct()
