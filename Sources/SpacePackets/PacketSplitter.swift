@@ -91,16 +91,26 @@ public enum PacketSplitter {
     }
 
     /// One result slot per output, filled by the parallel writers. `@unchecked Sendable` is sound:
-    /// each slot is written by exactly one `concurrentPerform` iteration, and read only after
+    /// each slot is written by exactly one `concurrentPerform` iteration, through a raw pointer (never
+    /// an array, whose mutating accessors would race on the array itself), and read only after
     /// `concurrentPerform` has returned.
     private final class OutputSlots: @unchecked Sendable {
-        private var slots: [Result<Output, SpacePacketError>?]
-        init(count: Int) { slots = Array(repeating: nil, count: count) }
+        private let slots: UnsafeMutablePointer<Result<Output, SpacePacketError>?>
+        private let count: Int
+        init(count: Int) {
+            self.count = count
+            slots = .allocate(capacity: max(count, 1))
+            slots.initialize(repeating: nil, count: count)
+        }
+        deinit {
+            slots.deinitialize(count: count)
+            slots.deallocate()
+        }
         subscript(k: Int) -> Result<Output, SpacePacketError>? {
             get { slots[k] }
-            set { slots.withUnsafeMutableBufferPointer { $0[k] = newValue } }
+            set { slots[k] = newValue }
         }
-        var values: [Result<Output, SpacePacketError>] { slots.map { $0! } }
+        var values: [Result<Output, SpacePacketError>] { (0..<count).map { slots[$0]! } }
     }
 
     /// Outputs of at least this many bytes are written with direct I/O when the file system allows
