@@ -36,6 +36,8 @@ final class DirectPacketOutput {
     private let staging: UnsafeMutableRawPointer
     private let capacity: Int
     private var staged = 0
+    /// Set when the file system refused a direct write and the rest goes through the page cache.
+    private var buffered = false
     /// Bytes of packets accepted so far (the file's final size).
     private(set) var size = 0
 
@@ -102,6 +104,15 @@ final class DirectPacketOutput {
             let n = write(fd, source + done, min(count - done, 1 << 30))
             if n < 0 {
                 if errno == EINTR { continue }
+                // A file system that opens with O_DIRECT but refuses the write: go on buffered (the
+                // padded tail is cut off by `finish` either way).
+                if errno == EINVAL, !buffered {
+                    let flags = fcntl(fd, F_GETFL)
+                    if flags >= 0, fcntl(fd, F_SETFL, flags & ~oDirect) == 0 {
+                        buffered = true
+                        continue
+                    }
+                }
                 throw .cannotWrite(path: path, reason: MappedFile.systemMessage())
             }
             done += n
