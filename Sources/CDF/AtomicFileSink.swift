@@ -102,10 +102,8 @@ final class AtomicFileSink {
         written += raw.count
     }
 
-    static let defaultDirectThreshold: Int = {
-        if let v = getenv("DOWNLINK_DIRECT_IO"), String(cString: v) == "0" { return Int.max }
-        return 64 << 20
-    }()
+    /// 64 MiB; never when direct I/O is off (`DOWNLINK_DIRECT_IO=0`, see CDirectIO).
+    static let defaultDirectThreshold: Int = oDirect == 0 ? Int.max : 64 << 20
     static let directAlignment = 4096
 
     /// Switches to direct I/O: the buffered bytes, padded with the caller's next bytes up to an aligned

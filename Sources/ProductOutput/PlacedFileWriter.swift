@@ -20,11 +20,8 @@ import CDirectIO
 public final class PlacedFileWriter {
     public static let alignment = 4096
 
-    /// Whether direct I/O may be tried (`DOWNLINK_DIRECT_IO=0` says no).
-    public static let directEnabled: Bool = {
-        if let v = getenv("DOWNLINK_DIRECT_IO"), String(cString: v) == "0" { return false }
-        return oDirect != 0
-    }()
+    /// Whether direct I/O may be tried (`DOWNLINK_DIRECT_IO=0` says no; see CDirectIO).
+    public static var directEnabled: Bool { oDirect != 0 }
 
     public let path: String
     private let buffered: Int32

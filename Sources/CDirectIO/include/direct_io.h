@@ -4,7 +4,8 @@
 #ifndef DOWNLINK_DIRECT_IO_H
 #define DOWNLINK_DIRECT_IO_H
 
-/// The `open` flag for direct I/O on this system; 0 where there is none (then writers stay buffered).
+/// The `open` flag for direct I/O on this system; 0 where there is none, or when the environment
+/// says `DOWNLINK_DIRECT_IO=0` (then every writer stays buffered). Callers keep the answer.
 int downlink_o_direct(void);
 
 #endif
