@@ -50,6 +50,12 @@ struct HeaderWalk: ~Copyable {
     var idleBytes = 0
     var skippedBytes = 0
     var truncatedBytes = 0
+    /// A walk over one chunk of a file, run beside the real walk (see `ChunkedWalk`): it stops
+    /// where the real walk would have to recover, and its sequence checks start afresh.
+    var speculative = false
+    /// Chunks' records taken over by `adopt`, each with the row count of `records` when it was:
+    /// the file's rows are this walk's and the chunks', interleaved in that order (see `makeIndex`).
+    var adopted: [(at: Int, records: PacketRecords)] = []
 
     init(bytes: UnsafeRawBufferPointer, file: String, rules: ScanRules) {
         self.bytes = bytes
@@ -125,16 +131,25 @@ struct HeaderWalk: ~Copyable {
     }
 
     mutating func run(progress: ((Int) -> Void)?, progressStep: Int) {
+        let end = walk(from: 0, until: size, progress: progress, progressStep: progressStep)
+        finish(at: end, progress: progress)
+    }
+
+    /// Walks from `start`, a packet boundary, and returns the first packet boundary at or beyond
+    /// `stop` (or the end of the walkable bytes). A speculative walk (see `ChunkedWalk`) returns
+    /// early instead where the bytes need `recover`: the real walk, which alone has seen what lies
+    /// before, decides there.
+    mutating func walk(from start: Int, until stop: Int, progress: ((Int) -> Void)?, progressStep: Int) -> Int {
         let n = size
-        var position = 0
-        var nextReport = progress == nil ? Int.max : progressStep
-        while position <= n &- PrimaryHeader.byteCount {
+        var position = start
+        var nextReport = progress == nil ? Int.max : start &+ progressStep
+        while position < stop, position <= n &- PrimaryHeader.byteCount {
             if position >= nextReport {
                 progress?(position)
                 nextReport = position &+ progressStep
             }
-            position = fastPath(from: position, limit: min(nextReport, n &- PrimaryHeader.byteCount))
-            guard position <= n &- PrimaryHeader.byteCount, position < nextReport else { continue }
+            position = fastPath(from: position, limit: min(nextReport, stop &- 1, n &- PrimaryHeader.byteCount))
+            guard position < stop, position <= n &- PrimaryHeader.byteCount, position < nextReport else { continue }
             if records.count == records.capacity { records.grow() }
             // The fast path stopped here: the general path decides (idle packets, new APIDs,
             // junk, a truncated end).
@@ -148,13 +163,31 @@ struct HeaderWalk: ~Copyable {
                 position = next
                 continue
             }
+            if speculative {
+                // What `recover` believes first, a due packet that starts a confirmed chain, does
+                // not depend on what the walk has seen (without known APIDs); anything else is
+                // left to the real walk.
+                guard !restricted, let header = plausibleHeader(at: position) else { return position }
+                let end = position &+ header.packetLength
+                guard end <= n, end == n || confirmed(at: position, depth: knownDepth) else { return position }
+                allowed[Int(header.apid)] = true
+                accept(at: position, header: header, length: header.packetLength)
+                position = end
+                continue
+            }
             position = recover(at: position)
         }
-        if position < n {
-            record(.truncatedPacket, at: position, length: n - position)
-            truncatedBytes += n - position
+        return position
+    }
+
+    /// Accounts for the bytes after the walk's last packet boundary (a header or packet the file
+    /// cuts short).
+    mutating func finish(at position: Int, progress: ((Int) -> Void)?) {
+        if position < size {
+            record(.truncatedPacket, at: position, length: size - position)
+            truncatedBytes += size - position
         }
-        progress?(n)
+        progress?(size)
     }
 
     /// The common case in a tight loop over local copies of everything it touches: a packet of
@@ -408,124 +441,19 @@ struct HeaderWalk: ~Copyable {
 
     /// Every finding of the walk as `Anomaly`s, in walk (file) order, allocated once.
     func walkAnomalies() -> [Anomaly] {
+        Self.anomalies(sequenceBreaks: sequenceBreaks, others: otherAnomalies, file: file)
+    }
+
+    static func anomalies(sequenceBreaks: [SequenceBreak], others: [(breaksBefore: Int, anomaly: Anomaly)], file: String) -> [Anomaly] {
         var all: [Anomaly] = []
-        all.reserveCapacity(sequenceBreaks.count + otherAnomalies.count)
+        all.reserveCapacity(sequenceBreaks.count + others.count)
         var next = 0
-        for (breaksBefore, anomaly) in otherAnomalies {
+        for (breaksBefore, anomaly) in others {
             while next < breaksBefore { all.append(sequenceBreaks[next].anomaly(in: file)); next += 1 }
             all.append(anomaly)
         }
         while next < sequenceBreaks.count { all.append(sequenceBreaks[next].anomaly(in: file)); next += 1 }
         return all
-    }
-
-    /// Gathers the file-order records into per-APID columns (a counting sort by APID, then one
-    /// gather per column; plain copies when the file holds one APID) and reassembles segments.
-    mutating func makeIndex() -> PacketIndex {
-        records.trim()
-        let total = records.count
-        let identityColumn = records.identities
-        return identityColumn.withUnsafeBufferPointer { identities in
-        // Counting sort by APID on raw tables (Swift arrays would check uniqueness on every write).
-        let counts = UnsafeMutablePointer<Int>.allocate(capacity: 2048)
-        counts.initialize(repeating: 0, count: 2048)
-        let start = UnsafeMutablePointer<Int>.allocate(capacity: 2049)
-        let cursor = UnsafeMutablePointer<Int>.allocate(capacity: 2048)
-        defer {
-            counts.deallocate()
-            start.deallocate()
-            cursor.deallocate()
-        }
-        for row in 0..<total { counts[Int(identities[row] >> 16)] &+= 1 }
-        let present = (0..<2048).filter { counts[$0] > 0 }
-        start[0] = 0
-        for apid in 0..<2048 { start[apid + 1] = start[apid] + counts[apid] }
-        // `order` lists record rows grouped by APID, in file order within each APID.
-        let order = UnsafeMutablePointer<Int32>.allocate(capacity: max(total, 1))
-        defer { order.deallocate() }
-        if present.count > 1 {
-            cursor.update(from: start, count: 2048)
-            for row in 0..<total {
-                let apid = Int(identities[row] >> 16)
-                order[cursor[apid]] = Int32(truncatingIfNeeded: row)
-                cursor[apid] &+= 1
-            }
-        }
-        var perAPID: [APIDPackets] = []
-        let anomalies = walkAnomalies()
-        var allAnomalies = anomalies
-        for apid in present {
-            let count = counts[apid]
-            let rows = order + start[apid]
-            let single = present.count == 1
-            let offsets: [Int]
-            let lengths: [UInt32]
-            if single {
-                // One APID: the records are the index; take them over.
-                offsets = records.offsets
-                lengths = records.lengths
-            } else {
-                offsets = records.offsets.withUnsafeBufferPointer { source in
-                    [Int](unsafeUninitializedCapacity: count) { buffer, initialized in
-                        for i in 0..<count { buffer[i] = source[Int(rows[i])] }
-                        initialized = count
-                    }
-                }
-                lengths = records.lengths.withUnsafeBufferPointer { source in
-                    [UInt32](unsafeUninitializedCapacity: count) { buffer, initialized in
-                        for i in 0..<count { buffer[i] = source[Int(rows[i])] }
-                        initialized = count
-                    }
-                }
-            }
-            var bytes = 0
-            lengths.withUnsafeBufferPointer { for length in $0 { bytes &+= Int(length) } }
-            var segmented = false
-            // This APID's second header words, in file order (gathered unless the file has one APID).
-            let words = UnsafeMutablePointer<UInt32>.allocate(capacity: max(count, 1))
-            defer { words.deallocate() }
-            if single {
-                words.update(from: identities.baseAddress!, count: count)
-            } else {
-                for i in 0..<count { words[i] = identities[Int(rows[i])] }
-            }
-            let sequenceCounts = [UInt16](unsafeUninitializedCapacity: count) { buffer, initialized in
-                var flagsAnd: UInt32 = 0xFFFF
-                for i in 0..<count {
-                    flagsAnd &= words[i]
-                    buffer[i] = UInt16(truncatingIfNeeded: words[i]) & 0x3FFF
-                }
-                segmented = flagsAnd & 0xC000 != 0xC000
-                initialized = count
-            }
-            let flags = [SequenceFlags](unsafeUninitializedCapacity: count) { buffer, initialized in
-                // SequenceFlags' cases are declared in raw-value order, so its in-memory tag is
-                // its raw value: the two flag bits store directly.
-                buffer.withMemoryRebound(to: UInt8.self) { raw in
-                    for i in 0..<count { raw[i] = UInt8(truncatingIfNeeded: words[i] >> 14) & 3 }
-                }
-                initialized = count
-            }
-            let t = tally[apid]
-            var packets = APIDPackets(
-                apid: UInt16(apid), offsets: offsets, lengths: lengths, sequenceCounts: sequenceCounts,
-                sequenceFlags: flags, bytes: bytes, minimumLength: t.minimumLength, maximumLength: t.maximumLength,
-                gaps: t.gaps, missingPackets: t.missing, duplicates: t.duplicates, logicalPackets: nil)
-            if segmented {
-                let assembled = SegmentAssembler.assemble(packets, file: file)
-                packets.logicalPackets = assembled.logicalPackets
-                allAnomalies += assembled.orphans
-            }
-            perAPID.append(packets)
-        }
-        // The walk records in file order; only orphan segments, found afterwards, need sorting in.
-        if allAnomalies.count > anomalies.count {
-            allAnomalies.sort { ($0.offset, $0.kind.rawValue) < ($1.offset, $1.kind.rawValue) }
-        }
-        return PacketIndex(
-            file: file, fileSize: size, packetVersion: packetVersion, apids: perAPID, anomalies: allAnomalies, idlePackets: idlePackets,
-            idleBytes: idleBytes, skippedBytes: skippedBytes, truncatedBytes: truncatedBytes)
-        }
     }
 }
 

@@ -1,7 +1,7 @@
 /// The result of scanning one Level-0 file: for each APID the offset, length, sequence count and
 /// sequence flags of every packet (columns, in file order), plus counts, integrity findings and
 /// whole-file statistics. Packet bytes stay in the mapped file; the index holds 15 bytes a packet.
-public struct PacketIndex: Sendable {
+public struct PacketIndex: Sendable, Equatable {
     /// The file as named by the caller.
     public let file: String
     public let fileSize: Int
@@ -31,7 +31,7 @@ public struct PacketIndex: Sendable {
 }
 
 /// The packets of one APID in one file, as columns in file order.
-public struct APIDPackets: Sendable {
+public struct APIDPackets: Sendable, Equatable {
     public let apid: UInt16
     /// Byte offset of each packet's primary header in the file.
     public internal(set) var offsets: [Int]

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Scans Level-0 files into `PacketIndex`es: one pass over the primary headers only.
 ///
 /// Cost: a few nanoseconds a packet on mapped, page-cached data plus one gather pass over the
@@ -7,27 +9,49 @@ public enum PacketScanner {
     /// Reports progress every this many bytes, when a progress callback is given.
     public static let progressStep = 256 << 20
 
+    /// Cores one file's walk may use (see `ChunkedWalk`): all of them, or DOWNLINK_SCAN_WORKERS
+    /// (1 gives the serial walk, for per-core measurements).
+    public static let defaultWorkers: Int = {
+        if let text = ProcessInfo.processInfo.environment["DOWNLINK_SCAN_WORKERS"], let workers = Int(text), workers > 0 {
+            return workers
+        }
+        return ProcessInfo.processInfo.activeProcessorCount
+    }()
+
     /// Scans bytes already in memory. `file` names them in anomalies.
+    /// `workers` bounds how many cores the walk of these bytes uses (see `ChunkedWalk`); the index
+    /// is the same whatever it is.
     public static func scan(
         _ bytes: UnsafeRawBufferPointer, file: String, rules: ScanRules = ScanRules(),
-        progress: ((Int) -> Void)? = nil
+        progress: ((Int) -> Void)? = nil, workers: Int = defaultWorkers
     ) -> PacketIndex {
+        scanCountingChunks(bytes, file: file, rules: rules, progress: progress, workers: workers).index
+    }
+
+    /// `scan`, also saying how many chunks walked beside the first were adopted (see
+    /// `ChunkedWalk`). Tests set the minimum sizes low to cut small inputs in chunks.
+    static func scanCountingChunks(
+        _ bytes: UnsafeRawBufferPointer, file: String, rules: ScanRules = ScanRules(),
+        progress: ((Int) -> Void)? = nil, workers: Int = defaultWorkers,
+        minimumChunkBytes: Int = ChunkedWalk.minimumChunkBytes, minimumParallelRows: Int = HeaderWalk.minimumParallelRows
+    ) -> (index: PacketIndex, adoptedChunks: Int) {
         guard bytes.count > 0, bytes.baseAddress != nil else {
-            return PacketIndex(file: file, fileSize: 0, packetVersion: 0, apids: [], anomalies: [], idlePackets: 0,
-                               idleBytes: 0, skippedBytes: 0, truncatedBytes: 0)
+            return (PacketIndex(file: file, fileSize: 0, packetVersion: 0, apids: [], anomalies: [], idlePackets: 0,
+                                idleBytes: 0, skippedBytes: 0, truncatedBytes: 0), 0)
         }
+        let chunks = max(1, min(workers, bytes.count / max(minimumChunkBytes, 1)))
         var walk = HeaderWalk(bytes: bytes, file: file, rules: rules)
-        walk.run(progress: progress, progressStep: progressStep)
-        let index = walk.makeIndex()
-        guard rules.knownAPIDs == nil, index.skippedBytes > 0 else { return index }
+        var adopted = ChunkedWalk.run(&walk, chunks: chunks, progress: progress, progressStep: progressStep)
+        let index = walk.makeIndex(workers: workers, minimumParallelRows: minimumParallelRows)
+        guard rules.knownAPIDs == nil, index.skippedBytes > 0 else { return (index, adopted) }
         // Junk without a known APID set: a new APID next to junk is hard to tell from junk, so
         // scan again knowing the APIDs the first pass found. Clean files never pay for this.
         var learned = rules
         learned.knownAPIDs = learnedAPIDs(index)
         learned.packetVersion = index.packetVersion.map { .exactly($0) } ?? .any
         var second = HeaderWalk(bytes: bytes, file: file, rules: learned)
-        second.run(progress: nil, progressStep: progressStep)
-        return second.makeIndex()
+        adopted += ChunkedWalk.run(&second, chunks: chunks, progress: nil, progressStep: progressStep)
+        return (second.makeIndex(workers: workers, minimumParallelRows: minimumParallelRows), adopted)
     }
 
     /// APIDs a first pass believes: those with two packets or more, and lone packets that touch
@@ -53,9 +77,9 @@ public enum PacketScanner {
 
     /// Scans a mapped file.
     public static func scan(
-        _ file: MappedFile, rules: ScanRules = ScanRules(), progress: ((Int) -> Void)? = nil
+        _ file: MappedFile, rules: ScanRules = ScanRules(), progress: ((Int) -> Void)? = nil, workers: Int = defaultWorkers
     ) -> PacketIndex {
-        file.withBytes { scan($0, file: file.path, rules: rules, progress: progress) }
+        file.withBytes { scan($0, file: file.path, rules: rules, progress: progress, workers: workers) }
     }
 
     /// Maps and scans several files in parallel, one task a file; results keep the input order.
