@@ -230,7 +230,7 @@ public enum ColumnMemory {
     /// leave differently-flagged pieces. Off by default because, measured on the 2-core VM, it made
     /// decoding faster (hs file 1.7 -> 2.3-2.7 GB/s per core) but writing the same columns to a
     /// contiguous HDF5 file 3-4x slower (0.42 -> 1.3-1.9 s for 600 MB: the kernel compacting memory for
-    /// huge pages while the page cache fills). Decoded columns of 8 MiB or more get the advice from
+    /// huge pages while the page cache fills). Decoded columns of 2 MiB or more get the advice from
     /// Decom's ColumnSink as before.
     static func advise(_ p: UnsafeMutableRawPointer, _ size: Int) {
         if hugePages { _ = madvise(p, size, MADV_HUGEPAGE) }

@@ -26,6 +26,9 @@ final class ColumnSink: @unchecked Sendable {
     /// Records each column holds (0 for header columns left out).
     let capacities: [Int]
 
+    /// Columns of at least this many bytes are asked for transparent huge pages (their 2 MiB-aligned
+    /// interior).
+    static let hugePageMinimum = 2 << 20
     /// `MADV_POPULATE_WRITE` (not in every libc's headers yet).
     static let populateWrite: Int32 = 23
 
@@ -40,7 +43,8 @@ final class ColumnSink: @unchecked Sendable {
         #if os(Linux)
         // Large columns: ask for transparent huge pages before the first write, so filling them
         // takes one page fault per 2 MiB instead of one per 4 KiB (a third of the fill time otherwise).
-        for (i, base) in bases.enumerated() where columns[i].byteCount >= 8 << 20 {
+        // From 2 MiB on (the hs file's 16-bit columns are 6 MB: 58 -> 52 ms decode CPU against 8 MiB).
+        for (i, base) in bases.enumerated() where columns[i].byteCount >= Self.hugePageMinimum {
             let huge = 2 << 20
             let start = (Int(bitPattern: base) + huge - 1) / huge * huge
             let end = (Int(bitPattern: base) + columns[i].byteCount) / huge * huge

@@ -1,3 +1,4 @@
+import CDirectIO
 import Foundation
 
 /// Scans Level-0 files into `PacketIndex`es: one pass over the primary headers only.
@@ -9,14 +10,21 @@ public enum PacketScanner {
     /// Reports progress every this many bytes, when a progress callback is given.
     public static let progressStep = 256 << 20
 
-    /// Cores one file's walk may use (see `ChunkedWalk`): all of them, or DOWNLINK_SCAN_WORKERS
-    /// (1 gives the serial walk, for per-core measurements).
+    /// Cores one file's walk may use (see `ChunkedWalk`): those the process may run on, or
+    /// DOWNLINK_SCAN_WORKERS (1 gives the serial walk, for per-core measurements).
     public static let defaultWorkers: Int = {
         if let text = ProcessInfo.processInfo.environment["DOWNLINK_SCAN_WORKERS"], let workers = Int(text), workers > 0 {
             return workers
         }
-        return ProcessInfo.processInfo.activeProcessorCount
+        return allowedCores()
     }()
+
+    /// The CPUs this process may run on (its affinity mask, as `taskset`, Slurm and container
+    /// cpusets set it); `activeProcessorCount` counts every CPU online.
+    static func allowedCores() -> Int {
+        let allowed = Int(downlink_allowed_cpus())
+        return allowed > 0 ? allowed : ProcessInfo.processInfo.activeProcessorCount
+    }
 
     /// Scans bytes already in memory. `file` names them in anomalies.
     /// `workers` bounds how many cores the walk of these bytes uses (see `ChunkedWalk`); the index
