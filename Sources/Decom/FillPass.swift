@@ -12,7 +12,7 @@ import Darwin
 
 enum FillPass {
     /// Fills the records of one chunk, plan by plan, in blocks; returns per-packet findings.
-    /// Allocates one offset buffer and one slot array per chunk, nothing per packet.
+    /// Allocates one offset buffer, one word buffer and one slot array per chunk, nothing per packet.
     static func run(_ chunk: Chunk, file: ScannedFile, dispatch: ChunkDispatch, firstRecords: [Int: Int],
                     plans: [DecodePlan], sinks: [ColumnSink?], headerColumns: Bool, releasePages: Bool,
                     maxFindings: Int) -> [DecodeFinding] {
@@ -23,6 +23,8 @@ enum FillPass {
             packets.offsets.withUnsafeBufferPointer { allOffsets in
                 let blockPackets = Decoder.blockPackets(length: packets.maximumLength)
                 var gathered = [Int](repeating: 0, count: blockPackets)
+                let words = UnsafeMutablePointer<UInt64>.allocate(capacity: blockPackets)
+                defer { words.deallocate() }
                 for (p, count) in dispatch.counts.sorted(by: { $0.key < $1.key }) where count > 0 {
                     guard let sink = sinks[p], var record = firstRecords[p] else { continue }
                     sink.populate(records: record..<(record + count))
@@ -35,7 +37,7 @@ enum FillPass {
 
                     func runBlock(_ offsets: UnsafeBufferPointer<Int>) {
                         fixed.run(mapping: mapping, offsets: offsets, firstRecord: record, fileIndex: chunk.file,
-                                  headerColumns: headerColumns, uniformLength: uniformLength)
+                                  headerColumns: headerColumns, uniformLength: uniformLength, words: words)
                         if !plan.isFixedLayout {
                             for (i, offset) in offsets.enumerated() {
                                 let length = packetLength(at: offset, in: mapping)

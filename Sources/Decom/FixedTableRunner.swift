@@ -6,32 +6,42 @@ import Dataset
 /// Runs the fixed table of a plan over a block of packets (byte offsets into one mapping) whose
 /// records are consecutive.
 ///
-/// Field-major: for each extractor, one tight loop over the block's packets with one unaligned
-/// 8-byte load, a byte swap, two shifts and a store per value (a load of the field's own width
-/// for byte-aligned 8/16/32-bit fields), specialised per column type and scheme; the block (a few thousand packets) stays in cache across extractors. No allocation.
+/// Fields whose bits share one 8-byte window of the packet (a header word, a status word and its
+/// sub-fields, two 32-bit counters side by side) form a `WordGroup`: the window is read once per
+/// packet (one unaligned load and a byte swap) into a contiguous block of words, and each member is
+/// then cut from those words by a loop of one shift, one mask and a store over contiguous memory,
+/// which the compiler vectorises. Any other field runs field-major: one tight loop over the block's
+/// packets with one unaligned 8-byte load, a byte swap, two shifts and a store per value (a load of
+/// the field's own width for byte-aligned 8/16/32-bit fields). Loops are specialised per column
+/// type and scheme; the block (a few thousand packets) stays in cache across extractors.
+/// No allocation: the caller lends the block of words (`blockPackets` of them).
 /// Every packet of the block must be at least `plan.minimumBits` long (dispatch guarantees it);
 /// word loads that could pass the mapping's end take the byte-wise checked path instead.
 struct FixedTableRunner {
     let plan: DecodePlan
     let sink: ColumnSink
-    /// The numeric extractors with their loop kind and column address settled once (per chunk),
-    /// so a block pays one switch on a byte per extractor.
+    /// The numeric extractors not in a word group, with their loop kind and column address settled
+    /// once (per chunk), so a block pays one switch on a byte per extractor.
     private let resolved: [ResolvedField]
+    /// Extractors sharing an 8-byte window, read once per packet.
+    private let groups: [WordGroup]
 
     init(plan: DecodePlan, sink: ColumnSink) {
         self.plan = plan
         self.sink = sink
-        resolved = plan.numericFields.map { f in
+        let all = plan.numericFields.map { f in
             ResolvedField(field: f, need: (f.bitOffset >> 3) + BitReader.loadSpan(bitOffset: f.bitOffset, width: f.width),
                           kind: LoopKind(sink.elementTypes[f.column], f.scheme), out: sink.bases[f.column],
                           stride: sink.elementsPerRecord[f.column])
         }
+        (groups, resolved) = WordGroup.form(all)
     }
 
     /// `uniformLength`: the length of every packet of the APID when they all have the same one; a
     /// block of such packets lying back to back is addressed by multiplication instead of its offsets.
+    /// `words`: room for `offsets.count` words, overwritten.
     func run(mapping: UnsafeRawBufferPointer, offsets: UnsafeBufferPointer<Int>, firstRecord: Int,
-             fileIndex: Int, headerColumns: Bool, uniformLength: Int? = nil) {
+             fileIndex: Int, headerColumns: Bool, uniformLength: Int? = nil, words: UnsafeMutablePointer<UInt64>) {
         guard let base = mapping.baseAddress, let firstOffset = offsets.first, let lastOffset = offsets.last else { return }
         let contiguous = uniformLength.map { lastOffset - firstOffset == (offsets.count - 1) * $0 } ?? false
         if contiguous, let length = uniformLength {
@@ -45,10 +55,20 @@ struct FixedTableRunner {
                 line &+= 64
             }
         }
+        for g in groups {
+            if lastOffset + g.byte + 8 <= mapping.count {
+                if contiguous, let length = uniformLength {
+                    g.read(base: base, EvenOffsets(first: firstOffset, length: length), count: offsets.count, into: words)
+                } else {
+                    g.read(base: base, ListedOffsets(offsets: offsets.baseAddress!), count: offsets.count, into: words)
+                }
+                for m in g.members { cut(m, words: words, count: offsets.count, firstRecord: firstRecord) }
+            } else {
+                for m in g.members { runChecked(m.resolved, mapping: mapping, offsets: offsets, firstRecord: firstRecord) }
+            }
+        }
         for r in resolved {
-            let field = r.field
-            let need = r.need
-            if lastOffset + need <= mapping.count {
+            if lastOffset + r.need <= mapping.count {
                 if contiguous, let length = uniformLength {
                     runField(r, base: base, EvenOffsets(first: firstOffset, length: length), count: offsets.count,
                              firstRecord: firstRecord)
@@ -57,14 +77,7 @@ struct FixedTableRunner {
                              firstRecord: firstRecord)
                 }
             } else {
-                for (i, offset) in offsets.enumerated() {
-                    let end = min(mapping.count, offset + need)
-                    let bytes = UnsafeRawBufferPointer(rebasing: mapping[offset..<end])
-                    var bits = BitReader.checked(bytes, bitOffset: field.bitOffset, width: field.width) ?? 0
-                    if field.littleEndian { bits = NumericDecoding.swapBytes(bits, width: field.width) }
-                    sink.store(bits: bits, width: field.width, scheme: field.scheme, column: field.column,
-                               index: (firstRecord + i) * sink.elementsPerRecord[field.column] + field.element)
-                }
+                runChecked(r, mapping: mapping, offsets: offsets, firstRecord: firstRecord)
             }
         }
         for field in plan.byteFields {
@@ -81,6 +94,113 @@ struct FixedTableRunner {
             }
         }
         if headerColumns { runHeaders(base: base, offsets: offsets, firstRecord: firstRecord, fileIndex: fileIndex) }
+    }
+
+    /// One extractor over the block, byte by byte, for packets that end too near the mapping's end
+    /// for a word load.
+    private func runChecked(_ r: ResolvedField, mapping: UnsafeRawBufferPointer, offsets: UnsafeBufferPointer<Int>,
+                            firstRecord: Int) {
+        let field = r.field
+        for (i, offset) in offsets.enumerated() {
+            let end = min(mapping.count, offset + r.need)
+            let bytes = UnsafeRawBufferPointer(rebasing: mapping[offset..<end])
+            var bits = BitReader.checked(bytes, bitOffset: field.bitOffset, width: field.width) ?? 0
+            if field.littleEndian { bits = NumericDecoding.swapBytes(bits, width: field.width) }
+            sink.store(bits: bits, width: field.width, scheme: field.scheme, column: field.column,
+                       index: (firstRecord + i) * r.stride + field.element)
+        }
+    }
+
+    /// One member of a word group over the block's words, dispatched once to a loop specialised for
+    /// its column type. Columns of one element per record take eight values at a time in explicit
+    /// vectors (the compiler does not vectorise the narrowing by itself); signed values are
+    /// sign-extended in their own width, so that the vector shifts stay within the lane size the
+    /// baseline instruction set has. Floats are stored as their bits.
+    @inline(__always)
+    private func cut(_ m: GroupMember, words: UnsafePointer<UInt64>, count n: Int, firstRecord: Int) {
+        let r = m.resolved
+        let start = firstRecord &* r.stride &+ r.field.element
+        let down = m.down, mask = m.mask, width = r.field.width
+        if r.stride == 1 {
+            switch r.kind {
+            case .u8: cutLanes(words, n, r.out, start, down, mask, width, as: UInt8.self)
+            case .u16: cutLanes(words, n, r.out, start, down, mask, width, as: UInt16.self)
+            case .u32, .f32: cutLanes(words, n, r.out, start, down, mask, width, as: UInt32.self)
+            case .u64, .f64: cutLanes(words, n, r.out, start, down, mask, width, as: UInt64.self)
+            case .i8: cutLanes(words, n, r.out, start, down, mask, width, as: Int8.self)
+            case .i16: cutLanes(words, n, r.out, start, down, mask, width, as: Int16.self)
+            case .i32: cutLanes(words, n, r.out, start, down, mask, width, as: Int32.self)
+            case .i64: cutLanes(words, n, r.out, start, down, mask, width, as: Int64.self)
+            case .general: preconditionFailure("general-scheme fields are never grouped")
+            }
+            return
+        }
+        switch r.kind {
+        case .u8: cutLoop(words, n, r.out, start, r.stride, down, mask) { UInt8(truncatingIfNeeded: $0) }
+        case .u16: cutLoop(words, n, r.out, start, r.stride, down, mask) { UInt16(truncatingIfNeeded: $0) }
+        case .u32: cutLoop(words, n, r.out, start, r.stride, down, mask) { UInt32(truncatingIfNeeded: $0) }
+        case .u64: cutLoop(words, n, r.out, start, r.stride, down, mask) { $0 }
+        case .i8:
+            let up = Int8(max(0, 8 - width))
+            cutLoop(words, n, r.out, start, r.stride, down, mask) { (Int8(truncatingIfNeeded: $0) &<< up) &>> up }
+        case .i16:
+            let up = Int16(max(0, 16 - width))
+            cutLoop(words, n, r.out, start, r.stride, down, mask) { (Int16(truncatingIfNeeded: $0) &<< up) &>> up }
+        case .i32:
+            let up = Int32(max(0, 32 - width))
+            cutLoop(words, n, r.out, start, r.stride, down, mask) { (Int32(truncatingIfNeeded: $0) &<< up) &>> up }
+        case .i64:
+            let up = Int64(64 - width)
+            cutLoop(words, n, r.out, start, r.stride, down, mask) { (Int64(bitPattern: $0) &<< up) &>> up }
+        case .f32: cutLoop(words, n, r.out, start, r.stride, down, mask) { Float(bitPattern: UInt32(truncatingIfNeeded: $0)) }
+        case .f64: cutLoop(words, n, r.out, start, r.stride, down, mask) { Double(bitPattern: $0) }
+        case .general: preconditionFailure("general-scheme fields are never grouped")
+        }
+    }
+
+    /// Values of lane type `L` into consecutive elements from `start`: eight a vector, then the tail.
+    /// A signed `L` is sign-extended from `width` bits when `width` is less than its own.
+    @inline(__always)
+    private func cutLanes<L: FixedWidthInteger & SIMDScalar>(_ words: UnsafePointer<UInt64>, _ n: Int, _ out: UnsafeMutableRawPointer,
+                                                            _ start: Int, _ down: UInt64, _ mask: UInt64, _ width: Int, as: L.Type) {
+        let typed = out + start &* MemoryLayout<L>.stride
+        let raw = UnsafeRawPointer(words)
+        let shift = SIMD8<UInt64>(repeating: down), lanes = SIMD8<UInt64>(repeating: mask)
+        let up = L(max(0, L.bitWidth - width))
+        var i = 0
+        if L.isSigned && up > 0 {
+            let ups = SIMD8<L>(repeating: up)
+            while i &+ 8 <= n {
+                let w = raw.loadUnaligned(fromByteOffset: i &* 8, as: SIMD8<UInt64>.self)
+                let v = SIMD8<L>(truncatingIfNeeded: (w &>> shift) & lanes)
+                (typed + i &* MemoryLayout<L>.stride).storeBytes(of: (v &<< ups) &>> ups, as: SIMD8<L>.self)
+                i &+= 8
+            }
+        } else {
+            while i &+ 8 <= n {
+                let w = raw.loadUnaligned(fromByteOffset: i &* 8, as: SIMD8<UInt64>.self)
+                (typed + i &* MemoryLayout<L>.stride).storeBytes(of: SIMD8<L>(truncatingIfNeeded: (w &>> shift) & lanes),
+                                                                  as: SIMD8<L>.self)
+                i &+= 8
+            }
+        }
+        let tail = typed.assumingMemoryBound(to: L.self)
+        while i < n {
+            let v = L(truncatingIfNeeded: (words[i] &>> down) & mask)
+            tail[i] = L.isSigned ? (v &<< up) &>> up : v
+            i &+= 1
+        }
+    }
+
+    @inline(__always)
+    private func cutLoop<T>(_ words: UnsafePointer<UInt64>, _ n: Int, _ out: UnsafeMutableRawPointer, _ start: Int,
+                            _ stride: Int, _ down: UInt64, _ mask: UInt64, _ convert: (UInt64) -> T) {
+        let typed = out.assumingMemoryBound(to: T.self) + start
+        if stride == 1 {
+            for i in 0..<n { typed[i] = convert((words[i] &>> down) & mask) }
+        } else {
+            for i in 0..<n { typed[i &* stride] = convert((words[i] &>> down) & mask) }
+        }
     }
 
     private func clearFromTerminator(_ p: UnsafeMutableRawPointer, count: Int, terminator: [UInt8]) {
@@ -252,4 +372,65 @@ struct ResolvedField {
     var out: UnsafeMutableRawPointer
     /// Elements per record of the column.
     var stride: Int
+}
+
+/// Numeric extractors whose bits all lie in the 8 bytes from `byte` of the packet, read with one
+/// load per packet. Only big-endian fields of the specialised loop kinds join a group.
+struct WordGroup {
+    let byte: Int
+    let members: [GroupMember]
+
+    /// Splits extractors into groups of two or more sharing a window (greedily, in bit order, each
+    /// window starting at the byte of the first field not yet placed) and the rest.
+    static func form(_ fields: [ResolvedField]) -> (groups: [WordGroup], rest: [ResolvedField]) {
+        var rest: [ResolvedField] = []
+        var eligible: [ResolvedField] = []
+        for r in fields {
+            if r.kind != .general, !r.field.littleEndian, (r.field.bitOffset & 7) + r.field.width <= 64 {
+                eligible.append(r)
+            } else {
+                rest.append(r)
+            }
+        }
+        eligible = eligible.enumerated().sorted { ($0.element.field.bitOffset, $0.offset) < ($1.element.field.bitOffset, $1.offset) }
+            .map(\.element)
+        var groups: [WordGroup] = []
+        var i = 0
+        while i < eligible.count {
+            let byte = eligible[i].field.bitOffset >> 3
+            var j = i
+            while j < eligible.count, eligible[j].field.bitOffset + eligible[j].field.width <= byte * 8 + 64 { j += 1 }
+            if j - i >= 2 {
+                groups.append(WordGroup(byte: byte, members: eligible[i..<j].map { GroupMember($0, windowByte: byte) }))
+            } else {
+                rest.append(eligible[i])
+                j = i + 1
+            }
+            i = j
+        }
+        return (groups, rest)
+    }
+
+    /// The window of each packet of the block, as a big-endian word, into `words`.
+    @inline(__always)
+    func read<A: PacketAddresses>(base: UnsafeRawPointer, _ o: A, count n: Int, into words: UnsafeMutablePointer<UInt64>) {
+        let byte = self.byte
+        for i in 0..<n { words[i] = base.loadUnaligned(fromByteOffset: o.offset(i) &+ byte, as: UInt64.self).bigEndian }
+    }
+}
+
+/// A group member: its extractor and how to cut it from the window's word.
+struct GroupMember {
+    let resolved: ResolvedField
+    /// Right shift that brings the field's last bit to bit 0.
+    let down: UInt64
+    /// The field's `width` low bits.
+    let mask: UInt64
+
+    init(_ r: ResolvedField, windowByte: Int) {
+        resolved = r
+        let width = r.field.width
+        down = UInt64(64 - (r.field.bitOffset - windowByte * 8) - width)
+        mask = width == 64 ? .max : (1 &<< UInt64(width)) &- 1
+    }
 }

@@ -99,8 +99,11 @@ import Testing
                }),
     ]
 
-    @Test("Integers of every width 1-64 at every alignment, every scheme and byte order, equal the bit-by-bit reference")
-    func everyWidthEveryAlignment() async throws {
+    /// 5 packets an APID take only the scalar loops; 37 (four vectors of eight and a tail of five,
+    /// back to back) also take the word groups' vector loops.
+    @Test("Integers of every width 1-64 at every alignment, every scheme and byte order, equal the bit-by-bit reference",
+          arguments: [5, 37])
+    func everyWidthEveryAlignment(packets perAPID: Int) async throws {
         var types = ""
         var parameters = ""
         var containers = ""
@@ -118,7 +121,7 @@ import Testing
         var bytes: [UInt8] = []
         var packetsByAPID: [Int: [[UInt8]]] = [:]
         for (s, _, bits) in layouts {
-            for k in 0..<5 {
+            for k in 0..<perAPID {
                 // Packets 0 and 1 are all ones and all zeros; the rest random.
                 let size = (bits + 7) / 8 - 6 + 3
                 let payload = k == 0 ? [UInt8](repeating: 0xFF, count: size) : k == 1 ? [UInt8](repeating: 0, count: size) : random.bytes(size)
@@ -130,14 +133,14 @@ import Testing
         let result = try await decode(bytes, definitions: set)
         #expect(result.undecodedPackets == 0)
         #expect(result.findings.isEmpty)
-        #expect(result.decodedPackets == 5 * layouts.count)
+        #expect(result.decodedPackets == perAPID * layouts.count)
         var checked = 0
         for (s, fields, _) in layouts {
             let c = try #require(result.container(named: "C\(s.prefix)"))
-            #expect(c.records == 5)
+            #expect(c.records == perAPID)
             for f in fields {
                 let values = integers(c, f.name)
-                #expect(values.count == 5)
+                #expect(values.count == perAPID)
                 for (k, p) in packetsByAPID[s.apid]!.enumerated() where k < values.count {
                     let expected = s.expected(referenceBits(p, bitOffset: f.offset, width: f.width), f.width)
                     #expect(values[k] == expected, "\(f.name) packet \(k)")
@@ -145,7 +148,85 @@ import Testing
                 }
             }
         }
-        #expect(checked == 5 * (64 * 8 * 4 + 16 * 8 + 8 * 8 * 2))
+        #expect(checked == perAPID * (64 * 8 * 4 + 16 * 8 + 8 * 8 * 2))
+    }
+
+    @Test("Fields sharing 8-byte windows (arrays of narrow signed and unsigned elements, overlapping status words, floats) over blocks of packets equal the reference")
+    func wordGroupsOverBlocks() async throws {
+        // Element widths chosen so that windows hold several elements and some elements straddle
+        // a window's end; the overlay word (STATUS) re-reads the bits of its sub-fields.
+        let types = """
+            <xtce:IntegerParameterType name="U5" signed="false"><xtce:IntegerDataEncoding sizeInBits="5"/></xtce:IntegerParameterType>
+            <xtce:IntegerParameterType name="S7"><xtce:IntegerDataEncoding sizeInBits="7" encoding="twosComplement"/></xtce:IntegerParameterType>
+            <xtce:IntegerParameterType name="S13"><xtce:IntegerDataEncoding sizeInBits="13" encoding="twosComplement"/></xtce:IntegerParameterType>
+            <xtce:IntegerParameterType name="S40"><xtce:IntegerDataEncoding sizeInBits="40" encoding="twosComplement"/></xtce:IntegerParameterType>
+            <xtce:IntegerParameterType name="U32" signed="false"><xtce:IntegerDataEncoding sizeInBits="32"/></xtce:IntegerParameterType>
+            <xtce:FloatParameterType name="F32"><xtce:FloatDataEncoding sizeInBits="32"/></xtce:FloatParameterType>
+            <xtce:ArrayParameterType name="U5x11" arrayTypeRef="U5"><xtce:DimensionList><xtce:Dimension>
+              <xtce:StartingIndex><xtce:FixedValue>0</xtce:FixedValue></xtce:StartingIndex><xtce:EndingIndex><xtce:FixedValue>10</xtce:FixedValue></xtce:EndingIndex>
+            </xtce:Dimension></xtce:DimensionList></xtce:ArrayParameterType>
+            <xtce:ArrayParameterType name="S7x9" arrayTypeRef="S7"><xtce:DimensionList><xtce:Dimension>
+              <xtce:StartingIndex><xtce:FixedValue>0</xtce:FixedValue></xtce:StartingIndex><xtce:EndingIndex><xtce:FixedValue>8</xtce:FixedValue></xtce:EndingIndex>
+            </xtce:Dimension></xtce:DimensionList></xtce:ArrayParameterType>
+            """
+        let parameters = """
+            <xtce:Parameter name="A" parameterTypeRef="U5x11"/><xtce:Parameter name="B" parameterTypeRef="S7x9"/>
+            <xtce:Parameter name="C" parameterTypeRef="S13"/><xtce:Parameter name="D" parameterTypeRef="S13"/>
+            <xtce:Parameter name="STATUS" parameterTypeRef="U32"/><xtce:Parameter name="F1" parameterTypeRef="S7"/>
+            <xtce:Parameter name="F2" parameterTypeRef="U5"/><xtce:Parameter name="E" parameterTypeRef="S40"/>
+            <xtce:Parameter name="G" parameterTypeRef="F32"/>
+            """
+        // A: 55 bits from bit 48; B: 63 bits; C, D: 13 each; 4 bits of padding; STATUS (off a byte
+        // boundary) with F1, F2
+        // overlaid on its first 12 bits; E: 40 bits; G: a float.
+        let entries = """
+            <xtce:ParameterRefEntry parameterRef="A"/><xtce:ParameterRefEntry parameterRef="B"/>
+            <xtce:ParameterRefEntry parameterRef="C"/><xtce:ParameterRefEntry parameterRef="D"/>
+            <xtce:FixedValueEntry name="PAD" sizeInBits="4" binaryValue="00"/>
+            <xtce:ParameterRefEntry parameterRef="STATUS"/>
+            <xtce:ParameterRefEntry parameterRef="F1"><xtce:LocationInContainerInBits referenceLocation="previousEntry"><xtce:FixedValue>-32</xtce:FixedValue></xtce:LocationInContainerInBits></xtce:ParameterRefEntry>
+            <xtce:ParameterRefEntry parameterRef="F2"/>
+            <xtce:ParameterRefEntry parameterRef="E"><xtce:LocationInContainerInBits referenceLocation="previousEntry"><xtce:FixedValue>20</xtce:FixedValue></xtce:LocationInContainerInBits></xtce:ParameterRefEntry>
+            <xtce:ParameterRefEntry parameterRef="G"/>
+            """
+        let set = try load(xtce(types: types, parameters: parameters, containers: container("GROUPS", apid: 12, entries: entries)))
+        // Bit positions from the packet start.
+        let a = 48, b = a + 55, c = b + 63, d = c + 13, status = d + 13 + 4, f1 = status, f2 = f1 + 7, e = status + 32, g = e + 40
+        let payloadBytes = (g + 32 + 7) / 8 - 6
+        var random = TestRandom(state: 7)
+        // 2 x 1024 packets fill whole blocks; 1029 leaves a tail past the last vector of eight.
+        for count in [2048, 1029] {
+            var bytes: [UInt8] = []
+            var packets: [[UInt8]] = []
+            for k in 0..<count {
+                let payload = k == 0 ? [UInt8](repeating: 0xFF, count: payloadBytes) : random.bytes(payloadBytes)
+                packets.append(packet(apid: 12, sequence: UInt16(k & 0x3FFF), payload: payload))
+                bytes += packets[k]
+            }
+            let result = try await decode(bytes, definitions: set)
+            #expect(result.decodedPackets == count)
+            let box = try #require(result.container(named: "GROUPS"))
+            func signed(_ bits: UInt64, _ w: Int) -> Int64 { Int64(bitPattern: bits << UInt64(64 - w)) >> Int64(64 - w) }
+            let av = integers(box, "A"), bv = integers(box, "B")
+            let cv = integers(box, "C"), dv = integers(box, "D"), sv = integers(box, "STATUS")
+            let f1v = integers(box, "F1"), f2v = integers(box, "F2"), ev = integers(box, "E")
+            let gv = try #require(box.dataset["G"]).column.values(as: Float.self)
+            #expect(av.count == count * 11 && bv.count == count * 9 && gv.count == count)
+            var mismatches = 0
+            for (k, p) in packets.enumerated() where av.count == count * 11 && bv.count == count * 9 && gv.count == count {
+                for j in 0..<11 where av[k * 11 + j] != Int64(referenceBits(p, bitOffset: a + 5 * j, width: 5)) { mismatches += 1 }
+                for j in 0..<9 where bv[k * 9 + j] != signed(referenceBits(p, bitOffset: b + 7 * j, width: 7), 7) { mismatches += 1 }
+                if cv[k] != signed(referenceBits(p, bitOffset: c, width: 13), 13) { mismatches += 1 }
+                if dv[k] != signed(referenceBits(p, bitOffset: d, width: 13), 13) { mismatches += 1 }
+                if sv[k] != Int64(referenceBits(p, bitOffset: status, width: 32)) { mismatches += 1 }
+                if f1v[k] != signed(referenceBits(p, bitOffset: f1, width: 7), 7) { mismatches += 1 }
+                if f2v[k] != Int64(referenceBits(p, bitOffset: f2, width: 5)) { mismatches += 1 }
+                if ev[k] != signed(referenceBits(p, bitOffset: e, width: 40), 40) { mismatches += 1 }
+                if gv[k].bitPattern != UInt32(referenceBits(p, bitOffset: g, width: 32)) { mismatches += 1 }
+            }
+            #expect(mismatches == 0, "\(count) packets")
+            #expect(av.first == 31 && bv.first == -1 && ev.first == -1)
+        }
     }
 
     @Test("IEEE floats of 32 and 64 bits, both byte orders, at every alignment, keep their exact bit patterns")
