@@ -23,7 +23,35 @@ public struct Column: Sendable {
         try Column(type: type, records: records, shape: shape, recordVarying: recordVarying)
     }
 
-    private init(type: ElementType, records: Int, shape: [Int], recordVarying: Bool) throws {
+    /// Allocates zero-filled record-varying columns at their final sizes, side by side (64-byte
+    /// aligned) in one allocation: one mapping and one set of page faults (huge pages where the
+    /// memory is advised so) instead of one each. The bytes are given back when every column of the
+    /// set has been dropped.
+    /// - Throws: `DatasetError.invalidShape` as `make` does, `DatasetError.outOfMemory`.
+    public static func makeSet(_ specs: [(type: ElementType, records: Int, shape: [Int])]) throws -> [Column] {
+        var offsets: [Int] = []
+        var total = 0
+        for spec in specs {
+            let bytes = try byteCount(type: spec.type, records: spec.records, shape: spec.shape, recordVarying: true)
+            offsets.append(total)
+            let (end, overflow) = total.addingReportingOverflow(bytes &+ 63)
+            guard !overflow, bytes <= Int.max - 63 else {
+                throw DatasetError.invalidShape(variable: "", shape: [spec.records] + spec.shape, reason: "size overflows")
+            }
+            total = end & ~63
+        }
+        guard let arena = ColumnArena(byteCount: total) else { throw DatasetError.outOfMemory(bytes: total) }
+        return specs.enumerated().map { i, spec in
+            let bytes = spec.records * spec.shape.reduce(1, *) * spec.type.byteWidth
+            return Column(type: spec.type, records: spec.records, shape: spec.shape, recordVarying: true,
+                          storage: ColumnStorage(arena: arena, offset: offsets[i], byteCount: bytes))
+        }
+    }
+
+    /// The bytes a column of this type and size takes.
+    /// - Throws: `DatasetError.invalidShape` when it cannot exist (negative sizes, overflow, a width-0
+    ///   text/binary type, a non-record-varying column of other than 1 record).
+    public static func byteCount(type: ElementType, records: Int, shape: [Int], recordVarying: Bool) throws -> Int {
         guard records >= 0, shape.allSatisfy({ $0 >= 0 }) else {
             throw DatasetError.invalidShape(variable: "", shape: [records] + shape, reason: "sizes must not be negative")
         }
@@ -34,11 +62,22 @@ public struct Column: Sendable {
             throw DatasetError.invalidShape(
                 variable: "", shape: [records] + shape, reason: "a non-record-varying column has exactly 1 record")
         }
-        let perRecord = shape.reduce(1, *)
-        let (bytes, overflow) = records.multipliedReportingOverflow(by: perRecord * type.byteWidth)
-        guard !overflow else {
+        var perRecord = 1
+        for d in shape {
+            let (p, overflow) = perRecord.multipliedReportingOverflow(by: d)
+            guard !overflow else { throw DatasetError.invalidShape(variable: "", shape: [records] + shape, reason: "size overflows") }
+            perRecord = p
+        }
+        let (width, o1) = perRecord.multipliedReportingOverflow(by: type.byteWidth)
+        let (bytes, o2) = records.multipliedReportingOverflow(by: width)
+        guard !o1, !o2 else {
             throw DatasetError.invalidShape(variable: "", shape: [records] + shape, reason: "size overflows")
         }
+        return bytes
+    }
+
+    private init(type: ElementType, records: Int, shape: [Int], recordVarying: Bool) throws {
+        let bytes = try Self.byteCount(type: type, records: records, shape: shape, recordVarying: recordVarying)
         guard let storage = ColumnStorage(byteCount: bytes) else { throw DatasetError.outOfMemory(bytes: bytes) }
         self.elementType = type
         self.records = records

@@ -197,8 +197,10 @@ public struct Decoder: Sendable {
     }
 
     /// Allocates a plan's columns for `records` packets, settling packet-sized shapes.
+    /// The columns share one allocation (`Column.makeSet`): a container's many small columns then
+    /// fill huge pages instead of faulting 4 KiB at a time.
     static func allocate(_ plan: DecodePlan, records: Int, longestPacket: Int, headerColumns: Bool) throws(DecomError) -> [Column] {
-        var columns: [Column] = []
+        var specs: [(type: ElementType, records: Int, shape: [Int])] = []
         for (c, spec) in plan.columns.enumerated() {
             var type = spec.elementType
             var shape = spec.shape
@@ -211,12 +213,17 @@ public struct Decoder: Sendable {
             }
             let n = (c < HeaderField.allCases.count + 2 && !headerColumns) ? 0 : records
             do {
-                columns.append(try Column.make(type: type, records: n, shape: shape))
+                _ = try Column.byteCount(type: type, records: n, shape: shape, recordVarying: true)
             } catch {
                 throw .allocationFailed(container: plan.containerName, column: spec.name, reason: "\(error)")
             }
+            specs.append((type, n, shape))
         }
-        return columns
+        do {
+            return try Column.makeSet(specs)
+        } catch {
+            throw .allocationFailed(container: plan.containerName, column: "(all \(specs.count) columns)", reason: "\(error)")
+        }
     }
 
     /// Runs `body` on every item in parallel (one child task per item, at most ~2x the cores in

@@ -24,6 +24,41 @@ import Testing
         #expect(ColumnMemory.retainedBytes == 0)
     }
 
+    @Test("Columns made as a set are zeroed, 64-byte aligned, disjoint, copy on write alone, and their arena is given back with the last of them")
+    func columnSetsShareOneArena() throws {
+        ColumnMemory.releaseUnused()
+        // 1.5 MiB in all (a mapping, not calloc); odd sizes so that alignment padding is needed.
+        var set = try Column.makeSet([(.uint8, 300_001, []), (.int32, 100_003, [2]), (.float64, 7, [3]), (.uint16, 0, []),
+                                      (.uint32, 100_000, [])])
+        #expect(set.map(\.byteCount) == [300_001, 800_024, 168, 0, 400_000])
+        let bases = set.indices.map { i in set[i].withUnsafeMutableBytes { Int(bitPattern: $0.baseAddress!) } }
+        #expect(bases.allSatisfy { $0 % 64 == 0 })
+        for i in 1..<bases.count { #expect(bases[i] >= bases[i - 1] + set[i - 1].byteCount) }
+        for i in set.indices {
+            set[i].withUnsafeBytes { #expect($0.allSatisfy { $0 == 0 }, "column \(i) zeroed") }
+        }
+        // Filling each column leaves its neighbours as they were.
+        for i in set.indices { set[i].withUnsafeMutableBytes { $0.initializeMemory(as: UInt8.self, repeating: UInt8(i + 1)) } }
+        for i in set.indices { set[i].withUnsafeBytes { b in #expect(b.allSatisfy { $0 == UInt8(i + 1) }) } }
+        // A shared column copies on write without touching the set.
+        var copy = set[1]
+        copy.withUnsafeMutableBytes { $0[0] = 0xEE }
+        set[1].withUnsafeBytes { #expect($0[0] == 2) }
+        // Dropping all but one keeps that one's bytes; dropping it gives the arena to the reservoir.
+        var last: [Column] = [set.removeLast()]
+        set = []
+        copy = try Column.make(type: .uint8, records: 1)
+        #expect(ColumnMemory.retainedBytes == 0)
+        last[0].withUnsafeBytes { b in #expect(b.allSatisfy { $0 == 5 }) }
+        last = []
+        #if os(Linux)
+        #expect(ColumnMemory.retainedBytes >= 1_500_000)
+        #endif
+        #expect(throws: DatasetError.self) { try Column.makeSet([(.uint8, 10, []), (.int64, -1, [])]) }
+        #expect(throws: DatasetError.self) { try Column.makeSet([(.int64, Int.max / 4, [3])]) }
+        ColumnMemory.releaseUnused()
+    }
+
     #if os(Linux)
     @Test func aDroppedBlockIsReusedInPlaceAndZeroed() {
         ColumnMemory.releaseUnused()
