@@ -10,7 +10,8 @@ import Dataset
 /// sub-fields, two 32-bit counters side by side) form a `WordGroup`: the window is read once per
 /// packet (one unaligned load and a byte swap) into a contiguous block of words, and each member is
 /// then cut from those words by a loop of one shift, one mask and a store over contiguous memory,
-/// which the compiler vectorises. Any other field runs field-major: one tight loop over the block's
+/// eight values a SIMD vector (hs file, 20 fields of 34-byte packets: 35 -> 25.5 ms CPU for 100 MB
+/// on the 2-core VM). Any other field runs field-major: one tight loop over the block's
 /// packets with one unaligned 8-byte load, a byte swap, two shifts and a store per value (a load of
 /// the field's own width for byte-aligned 8/16/32-bit fields). Loops are specialised per column
 /// type and scheme; the block (a few thousand packets) stays in cache across extractors.
