@@ -1,4 +1,10 @@
 import Dispatch
+import Synchronization
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// One file's header walk spread over several cores, with exactly the result of the serial walk.
 ///
@@ -13,7 +19,9 @@ import Dispatch
 /// believes whatever came before), and stops wherever the real walk would have to decide from what
 /// it has seen (junk, a doubtful header, the end of the file). The sequence check across the seam
 /// is redone against the real walk's state. Any chunk the real walk does not land on exactly (junk
-/// across a seam) is walked again, serially.
+/// across a seam) is walked again, serially. The real walk does not wait for a late chunk: it claims
+/// one whose speculative walk has not started and walks it itself, and stops a running one at its
+/// next 1 MiB slice, adopts what it walked and walks the rest (`Lateness.takeOver`).
 ///
 /// Cost: a few 2048-entry tables a chunk and the seam checks; a chunk's rows stay in its own records
 /// (`makeIndex` reads the runs in order). On the 2-core VM: 1.2-1.5x faster on a 50 MB multi-APID
@@ -24,18 +32,33 @@ enum ChunkedWalk {
     static let minimumChunkBytes = 4 << 20
     /// Headers that must chain, exactly adjacent, for a chunk to start at the first.
     static let synchronisationDepth = 4
+    /// Bytes a speculative walk covers between looks at whether the real walk wants its chunk back.
+    static let sliceBytes = 1 << 20
+
+    /// What the real walk does on reaching a chunk whose speculative walk has not finished.
+    enum Lateness: Sendable {
+        /// Waits for it (tests that count adopted chunks use this: the count does not depend on timing).
+        case wait
+        /// Takes the chunk over: one whose walk has not started is walked by the real walk; one that
+        /// is running is stopped at its next slice, and what it walked is adopted. So a core that runs
+        /// late (a busy machine, or virtual CPUs that slow each other down) never holds the real walk up
+        /// for more than a slice.
+        case takeOver
+    }
 
     /// Runs `walk` over its whole file in `chunks` pieces (serially when 1); returns how many
-    /// chunks it adopted.
+    /// chunks it adopted (in whole or in part). `helperSlices` (tests) stops every speculative walk
+    /// after that many slices, as if the real walk had taken its chunk over.
     @discardableResult
-    static func run(_ walk: inout HeaderWalk, chunks: Int, progress: ((Int) -> Void)?, progressStep: Int) -> Int {
+    static func run(_ walk: inout HeaderWalk, chunks: Int, progress: ((Int) -> Void)?, progressStep: Int,
+                    lateness: Lateness = .takeOver, sliceBytes: Int = ChunkedWalk.sliceBytes, helperSlices: Int? = nil) -> Int {
         let n = walk.size
         guard chunks > 1 else {
             walk.run(progress: progress, progressStep: progressStep)
             return 0
         }
         // A first stretch walked alone, so that the chunks know which APIDs are believed.
-        var position = walk.walk(from: 0, until: min(n / (4 * chunks), 1 << 20), progress: progress, progressStep: progressStep)
+        let position = walk.walk(from: 0, until: min(n / (4 * chunks), 1 << 20), progress: progress, progressStep: progressStep)
         let bounds = (0...chunks).map { $0 == 0 ? position : $0 * (n / chunks) + ($0 == chunks ? n % chunks : 0) }
         guard position < bounds[1] else {
             walk.finish(at: walk.walk(from: position, until: n, progress: progress, progressStep: progressStep), progress: progress)
@@ -48,33 +71,65 @@ enum ChunkedWalk {
             slots.initialize(k, to: HeaderWalk(speculatingFor: walk, capacity: share))
         }
         let resume = position
+        let result = ResultBox()
         withUnsafeMutablePointer(to: &walk) { real in
             let realWalk = RealWalk(walk: real, progress: progress)
             DispatchQueue.concurrentPerform(iterations: chunks) { k in
                 if k == 0 {
-                    slots.setEnd(0, realWalk.walk.pointee.walk(from: resume, until: bounds[1], progress: realWalk.progress, progressStep: progressStep))
+                    let position = realWalk.walk.pointee.walk(from: resume, until: bounds[1], progress: realWalk.progress,
+                                                              progressStep: progressStep)
+                    // Waiting for a chunk inside the iterations could wait for an iteration that runs
+                    // only after this one (one thread): `.wait` stitches after them all instead.
+                    if lateness == .takeOver {
+                        (result.position, result.adopted) = stitch(realWalk.walk, from: position, chunks: chunks, slots: slots,
+                                                                   takingOver: true, progress: realWalk.progress,
+                                                                   progressStep: progressStep)
+                        result.stitched = true
+                    } else {
+                        result.position = position
+                    }
                 } else {
-                    slots.speculate(k, from: bounds[k], before: bounds[k + 1])
+                    slots.speculate(k, from: bounds[k], before: bounds[k + 1], sliceBytes: sliceBytes, slices: helperSlices)
                 }
             }
+            if !result.stitched {
+                (result.position, result.adopted) = stitch(real, from: result.position, chunks: chunks, slots: slots,
+                                                           takingOver: false, progress: progress, progressStep: progressStep)
+            }
         }
-        position = slots.end(0)
+        walk.finish(at: walk.walk(from: result.position, until: n, progress: progress, progressStep: progressStep), progress: progress)
+        return result.adopted
+    }
+
+    /// The real walk, from `position` at the end of its own chunk, through the further chunks in file
+    /// order: it adopts each chunk it arrives at exactly, and walks itself wherever it does not.
+    /// `takingOver`: claims or stops each chunk's speculative walk first (else they have all finished).
+    private static func stitch(_ w: UnsafeMutablePointer<HeaderWalk>, from start: Int, chunks: Int, slots: ChunkSlots,
+                               takingOver: Bool, progress: ((Int) -> Void)?, progressStep: Int) -> (position: Int, adopted: Int) {
+        var position = start
         var adopted = 0
         for k in 1..<chunks {
-            guard let start = slots.start(k) else { continue }
-            if position < start {
-                position = walk.walk(from: position, until: start, progress: progress, progressStep: progressStep)
+            if takingOver, !slots.claim(k) { slots.stopAndWait(k) }
+            guard let chunkStart = slots.start(k) else { continue }
+            if position < chunkStart {
+                position = w.pointee.walk(from: position, until: chunkStart, progress: progress, progressStep: progressStep)
             }
-            if position == start {
-                slots.withChunk(k) { walk.adopt($0) }
+            if position == chunkStart {
+                slots.withChunk(k) { w.pointee.adopt($0) }
                 position = slots.end(k)
                 adopted += 1
             }
         }
-        position = walk.walk(from: position, until: n, progress: progress, progressStep: progressStep)
-        walk.finish(at: position, progress: progress)
-        return adopted
+        return (position, adopted)
     }
+}
+
+/// Where iteration 0 left the real walk. Invariant: written only by iteration 0 (or, after
+/// `concurrentPerform` has returned, by the caller), read after `concurrentPerform` returns.
+private final class ResultBox: @unchecked Sendable {
+    var position = 0
+    var adopted = 0
+    var stitched = false
 }
 
 /// The real walk and its progress callback, lent to the first `concurrentPerform` iteration.
@@ -85,12 +140,20 @@ private struct RealWalk: @unchecked Sendable {
     let progress: ((Int) -> Void)?
 }
 
-/// The speculative walks and where each started and stopped. Invariant: slot k (and its start and
-/// end) is written only by iteration k of one `concurrentPerform`, and read only after it returns.
+/// The speculative walks, where each started and stopped, and who owns each chunk.
+///
+/// Invariant that makes `@unchecked Sendable` sound: slot k's walk, start and end are written only by
+/// the speculative walk of chunk k, and only between its winning `open -> running` exchange of
+/// `states[k]` and its releasing store of `done`; the real walk reads them only after an acquiring
+/// load of `done` (or never, when it won `open -> claimed` instead, in which case the speculative walk
+/// never touches the slot). `stops[k]` is only a request, read with no ordering.
 private final class ChunkSlots: @unchecked Sendable {
+    private static let open = 0, running = 1, done = 2, claimed = 3
     private let walks: UnsafeMutablePointer<HeaderWalk>
     private let starts: UnsafeMutablePointer<Int>
     private let ends: UnsafeMutablePointer<Int>
+    private let states: UnsafeMutablePointer<Atomic<Int>>
+    private let stops: UnsafeMutablePointer<Atomic<Bool>>
     private let count: Int
 
     init(count: Int) {
@@ -100,6 +163,12 @@ private final class ChunkSlots: @unchecked Sendable {
         starts.initialize(repeating: -1, count: count)
         ends = .allocate(capacity: count)
         ends.initialize(repeating: 0, count: count)
+        states = .allocate(capacity: count)
+        stops = .allocate(capacity: count)
+        for k in 0..<count {
+            (states + k).initialize(to: Atomic(Self.open))
+            (stops + k).initialize(to: Atomic(false))
+        }
     }
 
     deinit {
@@ -107,19 +176,56 @@ private final class ChunkSlots: @unchecked Sendable {
         walks.deallocate()
         starts.deallocate()
         ends.deallocate()
+        states.deinitialize(count: count)
+        states.deallocate()
+        stops.deinitialize(count: count)
+        stops.deallocate()
     }
 
     func initialize(_ k: Int, to walk: consuming HeaderWalk) {
         (walks + k).initialize(to: walk)
     }
 
-    func speculate(_ k: Int, from lower: Int, before upper: Int) {
+    /// Chunk k's speculative walk, in slices of `sliceBytes`, until the chunk ends, the walk stops on
+    /// its own, `slices` slices are done (tests), or the real walk asks for the chunk back. Does
+    /// nothing when the real walk has already claimed the chunk.
+    func speculate(_ k: Int, from lower: Int, before upper: Int, sliceBytes: Int, slices: Int?) {
+        guard states[k].compareExchange(expected: Self.open, desired: Self.running, ordering: .acquiringAndReleasing).exchanged else {
+            return
+        }
+        defer { states[k].store(Self.done, ordering: .releasing) }
         guard let start = walks[k].synchronisation(from: lower, before: upper) else { return }
         starts[k] = start
-        ends[k] = walks[k].walk(from: start, until: upper, progress: nil, progressStep: Int.max)
+        var position = start
+        var walked = 0
+        while position < upper {
+            let sliceEnd = min(upper, position &+ max(sliceBytes, 1))
+            let next = walks[k].walk(from: position, until: sliceEnd, progress: nil, progressStep: Int.max)
+            position = next
+            walked += 1
+            // Short of the slice's end: the walk stopped on its own (the real walk decides there).
+            if next < sliceEnd || stops[k].load(ordering: .relaxed) || walked == slices { break }
+        }
+        ends[k] = position
     }
 
-    func setEnd(_ k: Int, _ end: Int) { ends[k] = end }
+    /// Claims chunk k for the real walk if its speculative walk has not started.
+    func claim(_ k: Int) -> Bool {
+        states[k].compareExchange(expected: Self.open, desired: Self.claimed, ordering: .acquiringAndReleasing).exchanged
+    }
+
+    /// Asks chunk k's speculative walk to stop at its next slice and waits until it has.
+    func stopAndWait(_ k: Int) {
+        stops[k].store(true, ordering: .relaxed)
+        waitUntilDone(k)
+    }
+
+    /// Waits until chunk k's speculative walk has finished (it has started: `claim` failed, or the
+    /// caller only waits).
+    func waitUntilDone(_ k: Int) {
+        while states[k].load(ordering: .acquiring) != Self.done { sched_yield() }
+    }
+
     func end(_ k: Int) -> Int { ends[k] }
     func start(_ k: Int) -> Int? { starts[k] >= 0 ? starts[k] : nil }
     func withChunk(_ k: Int, _ body: (borrowing HeaderWalk) -> Void) { body(walks[k]) }

@@ -37,11 +37,13 @@ public enum PacketScanner {
     }
 
     /// `scan`, also saying how many chunks walked beside the first were adopted (see
-    /// `ChunkedWalk`). Tests set the minimum sizes low to cut small inputs in chunks.
+    /// `ChunkedWalk`). Tests set the minimum sizes low to cut small inputs in chunks, and choose how
+    /// the real walk treats late chunks (`lateness`, `sliceBytes`, `helperSlices`).
     static func scanCountingChunks(
         _ bytes: UnsafeRawBufferPointer, file: String, rules: ScanRules = ScanRules(),
         progress: ((Int) -> Void)? = nil, workers: Int = defaultWorkers,
-        minimumChunkBytes: Int = ChunkedWalk.minimumChunkBytes, minimumParallelRows: Int = HeaderWalk.minimumParallelRows
+        minimumChunkBytes: Int = ChunkedWalk.minimumChunkBytes, minimumParallelRows: Int = HeaderWalk.minimumParallelRows,
+        lateness: ChunkedWalk.Lateness = .takeOver, sliceBytes: Int = ChunkedWalk.sliceBytes, helperSlices: Int? = nil
     ) -> (index: PacketIndex, adoptedChunks: Int) {
         guard bytes.count > 0, bytes.baseAddress != nil else {
             return (PacketIndex(file: file, fileSize: 0, packetVersion: 0, apids: [], anomalies: [], idlePackets: 0,
@@ -49,7 +51,8 @@ public enum PacketScanner {
         }
         let chunks = max(1, min(workers, bytes.count / max(minimumChunkBytes, 1)))
         var walk = HeaderWalk(bytes: bytes, file: file, rules: rules)
-        var adopted = ChunkedWalk.run(&walk, chunks: chunks, progress: progress, progressStep: progressStep)
+        var adopted = ChunkedWalk.run(&walk, chunks: chunks, progress: progress, progressStep: progressStep, lateness: lateness,
+                                      sliceBytes: sliceBytes, helperSlices: helperSlices)
         let index = walk.makeIndex(workers: workers, minimumParallelRows: minimumParallelRows)
         guard rules.knownAPIDs == nil, index.skippedBytes > 0 else { return (index, adopted) }
         // Junk without a known APID set: a new APID next to junk is hard to tell from junk, so
@@ -58,7 +61,8 @@ public enum PacketScanner {
         learned.knownAPIDs = learnedAPIDs(index)
         learned.packetVersion = index.packetVersion.map { .exactly($0) } ?? .any
         var second = HeaderWalk(bytes: bytes, file: file, rules: learned)
-        adopted += ChunkedWalk.run(&second, chunks: chunks, progress: nil, progressStep: progressStep)
+        adopted += ChunkedWalk.run(&second, chunks: chunks, progress: nil, progressStep: progressStep, lateness: lateness,
+                                   sliceBytes: sliceBytes, helperSlices: helperSlices)
         return (second.makeIndex(workers: workers, minimumParallelRows: minimumParallelRows), adopted)
     }
 

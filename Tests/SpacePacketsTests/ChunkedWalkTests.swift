@@ -6,16 +6,35 @@ import Testing
 /// packets, sequence findings (including those across the seams), anomalies, idle and junk counts.
 /// The inputs are cut into chunks far smaller than in production so that seams fall everywhere.
 @Suite struct ChunkedWalkTests {
-    /// The serial index, and the chunked one for each chunk count, with how many chunks were adopted.
+    /// The serial index, and the chunked one for each chunk count, with how many chunks were adopted
+    /// when the real walk waits for every chunk (a count that does not depend on timing).
+    ///
+    /// Each chunk count is also walked with the real walk taking late chunks over (claimed before
+    /// they start, or stopped at a 4 KiB slice: which, depends on timing), and with every speculative
+    /// walk stopping after one slice, so that each chunk is adopted only in part and the real walk
+    /// walks the rest. All must equal the serial index, and partial adoption must adopt as many
+    /// chunks as whole adoption.
     func compare(_ bytes: [UInt8], rules: ScanRules = ScanRules(), chunkCounts: [Int] = [2, 3, 5, 8],
                  sourceLocation: SourceLocation = #_sourceLocation) -> [Int] {
         bytes.withUnsafeBytes { raw in
             let serial = PacketScanner.scanCountingChunks(raw, file: "t.bin", rules: rules, workers: 1).index
             return chunkCounts.map { chunks in
                 let (index, adopted) = PacketScanner.scanCountingChunks(
-                    raw, file: "t.bin", rules: rules, workers: chunks, minimumChunkBytes: 1, minimumParallelRows: 0)
+                    raw, file: "t.bin", rules: rules, workers: chunks, minimumChunkBytes: 1, minimumParallelRows: 0, lateness: .wait)
                 #expect(index == serial, "\(chunks) chunks differ from the serial walk", sourceLocation: sourceLocation)
                 if index != serial { describeDifference(serial, index) }
+                let modes: [(ChunkedWalk.Lateness, Int?)] = [(.takeOver, nil), (.wait, 1), (.takeOver, 2)]
+                for (lateness, slices) in modes {
+                    let (other, otherAdopted) = PacketScanner.scanCountingChunks(
+                        raw, file: "t.bin", rules: rules, workers: chunks, minimumChunkBytes: 1, minimumParallelRows: 0,
+                        lateness: lateness, sliceBytes: 4096, helperSlices: slices)
+                    #expect(other == serial, "\(chunks) chunks, \(lateness), \(slices.map(String.init) ?? "all") slices",
+                            sourceLocation: sourceLocation)
+                    if other != serial { describeDifference(serial, other) }
+                    if lateness == .wait {
+                        #expect(otherAdopted == adopted, "partial adoption, \(chunks) chunks", sourceLocation: sourceLocation)
+                    }
+                }
                 return adopted
             }
         }
