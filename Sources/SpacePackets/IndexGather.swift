@@ -19,6 +19,7 @@ extension HeaderWalk {
     /// rows, the runs are sorted side by side, then the APIDs (largest first) and the anomaly list
     /// are built side by side.
     mutating func makeIndex(workers: Int = 1, minimumParallelRows: Int = HeaderWalk.minimumParallelRows) -> PacketIndex {
+        joinAdoptedRowsOfOneAPID()
         records.trim()
         var runs: [RecordRun] = []
         var ownRow = 0
@@ -83,20 +84,67 @@ extension HeaderWalk {
             idleBytes: idleBytes, skippedBytes: skippedBytes, truncatedBytes: truncatedBytes)
     }
 
+    /// A file of one APID walked in chunks: moves the adopted chunks' rows into this walk's own
+    /// columns, in file order, when their spare capacity holds them all (the capacity was estimated
+    /// for the whole file), so that the index takes the columns over as if the file had been walked
+    /// in one piece. Only the chunks' rows and the walk's own rows after the first seam are moved;
+    /// no new columns are made.
+    mutating func joinAdoptedRowsOfOneAPID() {
+        guard !adopted.isEmpty else { return }
+        var present = 0
+        for apid in 0..<2048 where tally[apid].maximumLength > 0 {
+            present += 1
+            if present > 1 { return }
+        }
+        let own = records.count
+        let total = adopted.reduce(own) { $0 + $1.records.count }
+        guard total <= records.capacity else { return }
+        let chunks = adopted
+        records.offsets.withUnsafeMutableBufferPointer { offsets in
+            records.identities.withUnsafeMutableBufferPointer { identities in
+                records.lengths.withUnsafeMutableBufferPointer { lengths in
+                    // From the back: each stretch of own rows after a seam moves up past the chunks
+                    // before it (destinations never lie below sources), then the chunk goes below it.
+                    var end = total
+                    var ownEnd = own
+                    for (at, chunk) in chunks.reversed() {
+                        let n = ownEnd - at
+                        if n > 0, end - n != at {
+                            (offsets.baseAddress! + end - n).update(from: offsets.baseAddress! + at, count: n)
+                            (identities.baseAddress! + end - n).update(from: identities.baseAddress! + at, count: n)
+                            (lengths.baseAddress! + end - n).update(from: lengths.baseAddress! + at, count: n)
+                        }
+                        end -= n
+                        let c = chunk.count
+                        end -= c
+                        chunk.offsets.withUnsafeBufferPointer { (offsets.baseAddress! + end).update(from: $0.baseAddress!, count: c) }
+                        chunk.identities.withUnsafeBufferPointer { (identities.baseAddress! + end).update(from: $0.baseAddress!, count: c) }
+                        chunk.lengths.withUnsafeBufferPointer { (lengths.baseAddress! + end).update(from: $0.baseAddress!, count: c) }
+                        ownEnd = at
+                    }
+                }
+            }
+        }
+        records.count = total
+        adopted = []
+    }
+
     /// One APID's columns gathered from the runs, with its segments reassembled.
     private static func packets(apid: Int, runs: [RecordRun], tables: SortTables, single: Bool, tally: Tally,
                                 file: String) -> (APIDPackets, [Anomaly]) {
         let count = tables.total(of: apid)
         let offsets: [Int]
         let lengths: [UInt32]
-        // This APID's second header words, in file order.
-        let words = UnsafeMutablePointer<UInt32>.allocate(capacity: max(count, 1))
-        defer { words.deallocate() }
+        // This APID's second header words, in file order: the walk's own column when it is taken
+        // over, else gathered.
+        let gathered: UnsafeMutablePointer<UInt32>?
+        let identities: [UInt32]
         if single, runs.count == 1, runs[0].rows == 0..<runs[0].records.offsets.count {
             // One APID walked in one piece: the records are the index; take them over.
             offsets = runs[0].records.offsets
             lengths = runs[0].records.lengths
-            runs[0].records.identities.withUnsafeBufferPointer { words.update(from: $0.baseAddress!, count: count) }
+            identities = runs[0].records.identities
+            gathered = nil
         } else {
             offsets = [Int](unsafeUninitializedCapacity: count) { buffer, initialized in
                 tables.gather(apid: apid, runs: runs, single: single, column: \.offsets, into: buffer.baseAddress!)
@@ -106,27 +154,40 @@ extension HeaderWalk {
                 tables.gather(apid: apid, runs: runs, single: single, column: \.lengths, into: buffer.baseAddress!)
                 initialized = count
             }
+            let words = UnsafeMutablePointer<UInt32>.allocate(capacity: max(count, 1))
             tables.gather(apid: apid, runs: runs, single: single, column: \.identities, into: words)
+            gathered = words
+            identities = []
         }
+        defer { gathered?.deallocate() }
         var bytes = 0
         lengths.withUnsafeBufferPointer { for length in $0 { bytes &+= Int(length) } }
         var segmented = false
-        let sequenceCounts = [UInt16](unsafeUninitializedCapacity: count) { buffer, initialized in
-            var flagsAnd: UInt32 = 0xFFFF
-            for i in 0..<count {
-                flagsAnd &= words[i]
-                buffer[i] = UInt16(truncatingIfNeeded: words[i]) & 0x3FFF
+        var sequenceCounts: [UInt16] = []
+        var flags: [SequenceFlags] = []
+        func split(_ words: UnsafePointer<UInt32>) {
+            sequenceCounts = [UInt16](unsafeUninitializedCapacity: count) { buffer, initialized in
+                var flagsAnd: UInt32 = 0xFFFF
+                for i in 0..<count {
+                    flagsAnd &= words[i]
+                    buffer[i] = UInt16(truncatingIfNeeded: words[i]) & 0x3FFF
+                }
+                segmented = flagsAnd & 0xC000 != 0xC000
+                initialized = count
             }
-            segmented = flagsAnd & 0xC000 != 0xC000
-            initialized = count
+            flags = [SequenceFlags](unsafeUninitializedCapacity: count) { buffer, initialized in
+                // SequenceFlags' cases are declared in raw-value order, so its in-memory tag is
+                // its raw value: the two flag bits store directly.
+                buffer.withMemoryRebound(to: UInt8.self) { raw in
+                    for i in 0..<count { raw[i] = UInt8(truncatingIfNeeded: words[i] >> 14) & 3 }
+                }
+                initialized = count
+            }
         }
-        let flags = [SequenceFlags](unsafeUninitializedCapacity: count) { buffer, initialized in
-            // SequenceFlags' cases are declared in raw-value order, so its in-memory tag is
-            // its raw value: the two flag bits store directly.
-            buffer.withMemoryRebound(to: UInt8.self) { raw in
-                for i in 0..<count { raw[i] = UInt8(truncatingIfNeeded: words[i] >> 14) & 3 }
-            }
-            initialized = count
+        if let gathered {
+            split(gathered)
+        } else {
+            identities.withUnsafeBufferPointer { split($0.baseAddress ?? UnsafePointer(bitPattern: MemoryLayout<UInt32>.alignment)!) }
         }
         let t = tally.pointer[apid]
         var packets = APIDPackets(

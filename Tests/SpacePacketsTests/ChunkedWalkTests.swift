@@ -59,6 +59,34 @@ import Testing
         #expect(index.packetCount == truth.apids.reduce(0) { $0 + $1.packets })
     }
 
+    /// A file of one APID walked in chunks is joined into the real walk's own columns (which the
+    /// index then takes over) instead of being gathered into new ones; the index is unchanged.
+    @Test(arguments: [false, true]) func oneAPIDChunksJoinTheRealWalksColumns(faults: Bool) throws {
+        var plan = SynthesisPlan(seed: 3, targetBytes: 500_000, streams: [.init(apid: 42, minimumLength: 300)])
+        if faults {
+            plan.faults.drops = 15
+            plan.faults.duplicates = 5
+            plan.faults.segmented = 6
+            plan.faults.orphanSegments = 2
+            plan.faults.wrapSequenceCounts = true
+        }
+        let (bytes, _) = try PacketSynthesizer.bytes(plan)
+        let adopted = compare(bytes)
+        #expect(adopted == [1, 2, 4, 7])
+        try bytes.withUnsafeBytes { raw in
+            let serial = PacketScanner.scanCountingChunks(raw, file: "t.bin", workers: 1).index
+            var walk = HeaderWalk(bytes: raw, file: "t.bin", rules: ScanRules())
+            #expect(ChunkedWalk.run(&walk, chunks: 5, progress: nil, progressStep: 1 << 40, lateness: .wait) == 4)
+            #expect(walk.adopted.count == 4)
+            walk.joinAdoptedRowsOfOneAPID()
+            #expect(walk.adopted.isEmpty, "joined")
+            #expect(walk.records.count == serial.packetCount)
+            let only = try #require(serial.apids.first)
+            #expect(Array(walk.records.offsets.prefix(walk.records.count)) == only.offsets)
+            #expect(walk.makeIndex() == serial)
+        }
+    }
+
     @Test(arguments: 0..<6) func faultsAcrossSeams(seed: UInt64) throws {
         var plan = SynthesisPlan.mixed(seed: seed, targetBytes: 400_000)
         plan.faults.junk = 6
