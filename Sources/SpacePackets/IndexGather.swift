@@ -15,7 +15,8 @@ extension HeaderWalk {
     ///
     /// A counting sort by APID over each run of rows (the walk's own and those of adopted chunks,
     /// which are never copied together), then one gather per column and APID; a file of one APID
-    /// walked in one piece takes its records over without a copy. With `workers` > 1 and enough
+    /// takes its records over without a copy (walked in chunks, the chunks' rows are first moved into
+    /// the real walk's columns: `joinAdoptedRowsOfOneAPID`). With `workers` > 1 and enough
     /// rows, the runs are sorted side by side, then the APIDs (largest first) and the anomaly list
     /// are built side by side.
     mutating func makeIndex(workers: Int = 1, minimumParallelRows: Int = HeaderWalk.minimumParallelRows) -> PacketIndex {
