@@ -221,8 +221,9 @@ private final class ChunkSlots: @unchecked Sendable {
         waitUntilDone(k)
     }
 
-    /// Waits until chunk k's speculative walk has finished (it has started: `claim` failed, or the
-    /// caller only waits).
+    /// Waits until chunk k's speculative walk, which has started (`claim` failed), has finished. A
+    /// stop request is seen between slices, not while the walk still looks for its first header
+    /// (a chunk of junk is searched byte by byte to its end).
     func waitUntilDone(_ k: Int) {
         while states[k].load(ordering: .acquiring) != Self.done { sched_yield() }
     }
