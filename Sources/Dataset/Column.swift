@@ -23,12 +23,13 @@ public struct Column: Sendable {
         try Column(type: type, records: records, shape: shape, recordVarying: recordVarying)
     }
 
-    /// Allocates zero-filled record-varying columns at their final sizes, side by side (64-byte
-    /// aligned) in one allocation: one mapping and one set of page faults (huge pages where the
-    /// memory is advised so) instead of one each. The bytes are given back when every column of the
-    /// set has been dropped.
+    /// Allocates record-varying columns at their final sizes, side by side (64-byte aligned) in one
+    /// allocation: one mapping and one set of page faults (huge pages where the memory is advised so)
+    /// instead of one each. The bytes are given back when every column of the set has been dropped.
+    /// With `zeroed: false` the bytes are whatever recycled memory held (fresh memory is zero anyway):
+    /// only for a caller that writes every byte of every column before anything reads them.
     /// - Throws: `DatasetError.invalidShape` as `make` does, `DatasetError.outOfMemory`.
-    public static func makeSet(_ specs: [(type: ElementType, records: Int, shape: [Int])]) throws -> [Column] {
+    public static func makeSet(_ specs: [(type: ElementType, records: Int, shape: [Int])], zeroed: Bool = true) throws -> [Column] {
         var offsets: [Int] = []
         var total = 0
         for spec in specs {
@@ -40,7 +41,7 @@ public struct Column: Sendable {
             }
             total = end & ~63
         }
-        guard let arena = ColumnArena(byteCount: total) else { throw DatasetError.outOfMemory(bytes: total) }
+        guard let arena = ColumnArena(byteCount: total, zeroed: zeroed) else { throw DatasetError.outOfMemory(bytes: total) }
         return specs.enumerated().map { i, spec in
             let bytes = spec.records * spec.shape.reduce(1, *) * spec.type.byteWidth
             return Column(type: spec.type, records: spec.records, shape: spec.shape, recordVarying: true,

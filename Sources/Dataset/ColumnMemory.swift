@@ -5,8 +5,8 @@ import Darwin
 #endif
 #if os(Linux)
 import CPageMapping
-import Synchronization
 #endif
+import Synchronization
 
 /// Where the bytes of large columns come from: pages the process already holds, recycled from columns
 /// it has dropped, before fresh ones from the kernel.
@@ -148,6 +148,15 @@ public enum ColumnMemory {
         for b in all { munmap(b.pointer, b.size) }
         #endif
     }
+
+    /// For tests and debugging: when on, the column sets `Column.makeSet(_:zeroed: false)` makes are
+    /// filled with 0xA5 first, so that a reader of a byte its writer skipped sees garbage instead of a
+    /// lucky zero.
+    public static var poisonsUnzeroedMemory: Bool {
+        get { poison.load(ordering: .relaxed) }
+        set { poison.store(newValue, ordering: .relaxed) }
+    }
+    private static let poison = Atomic(false)
 
     /// `byteCount` bytes (zero-filled when `zeroed`), 16-byte aligned, and the size of the mapping
     /// behind them (0: a `calloc` block, to be given back with `free`). Nil when memory cannot be had.

@@ -50,7 +50,7 @@ final class ColumnStorage: @unchecked Sendable {
     }
 }
 
-/// One zero-filled allocation that the columns of a set share (`Column.makeSet`), given back to
+/// One allocation (zero-filled unless asked otherwise) that the columns of a set share (`Column.makeSet`), given back to
 /// `ColumnMemory` when the last of them is dropped.
 ///
 /// Why: a decoded container has one column per parameter, many of them a few hundred kilobytes
@@ -63,8 +63,9 @@ final class ColumnArena: @unchecked Sendable {
     let byteCount: Int
     private let mappedBytes: Int
 
-    init?(byteCount: Int) {
-        guard byteCount >= 0, let (p, mapped) = ColumnMemory.allocate(byteCount: byteCount, zeroed: true) else { return nil }
+    init?(byteCount: Int, zeroed: Bool = true) {
+        guard byteCount >= 0, let (p, mapped) = ColumnMemory.allocate(byteCount: byteCount, zeroed: zeroed) else { return nil }
+        if !zeroed, ColumnMemory.poisonsUnzeroedMemory { p.initializeMemory(as: UInt8.self, repeating: 0xA5, count: byteCount) }
         base = p
         self.byteCount = byteCount
         mappedBytes = mapped

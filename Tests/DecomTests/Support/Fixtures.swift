@@ -14,7 +14,10 @@ func packet(apid: UInt16, sequence: UInt16 = 0, payload: [UInt8]) -> [UInt8] {
 }
 
 /// Writes `bytes` to a temporary file, scans it, and decodes it with `definitions`.
+/// Columns allocated unzeroed (plans whose fill writes every byte) are poisoned first, so that a
+/// byte the decoder fails to write shows up as a wrong value instead of a lucky zero.
 func decode(_ bytes: [UInt8], definitions: DefinitionSet, options: DecodeOptions = DecodeOptions()) async throws -> DecodeResult {
+    ColumnMemory.poisonsUnzeroedMemory = true
     let dir = try Fixtures.temporaryDirectory()
     defer { try? FileManager.default.removeItem(at: dir) }
     let path = dir.appendingPathComponent("packets.bin").path
@@ -23,8 +26,9 @@ func decode(_ bytes: [UInt8], definitions: DefinitionSet, options: DecodeOptions
     return try await Decoder(definitions: definitions, options: options).decode(files)
 }
 
-/// Decodes files on disk.
+/// Decodes files on disk (unzeroed columns poisoned, as above).
 func decode(paths: [String], definitions: DefinitionSet, options: DecodeOptions = DecodeOptions()) async throws -> DecodeResult {
+    ColumnMemory.poisonsUnzeroedMemory = true
     let files = try await PacketScanner.scan(paths: paths)
     return try await Decoder(definitions: definitions, options: options).decode(files)
 }
