@@ -50,8 +50,8 @@ final class ColumnStorage: @unchecked Sendable {
     }
 }
 
-/// One allocation (zero-filled unless asked otherwise) that the columns of a set share (`Column.makeSet`), given back to
-/// `ColumnMemory` when the last of them is dropped.
+/// One allocation (zero-filled unless asked otherwise) that the columns of a set share
+/// (`Column.makeSet`), given back to `ColumnMemory` when the last of them is dropped.
 ///
 /// Why: a decoded container has one column per parameter, many of them a few hundred kilobytes
 /// (a byte per packet). Apart, each is its own `calloc` mapping, filled 4 KiB fault by 4 KiB fault
