@@ -55,8 +55,8 @@ final class ColumnStorage: @unchecked Sendable {
 ///
 /// Why: a decoded container has one column per parameter, many of them a few hundred kilobytes
 /// (a byte per packet). Apart, each is its own `calloc` mapping, filled 4 KiB fault by 4 KiB fault
-/// (about 20,000 faults for the 84 MB of columns of the 64 MB wide benchmark file); together they are one mapping that takes
-/// transparent huge pages. What it costs: the set's bytes stay allocated until every column of the
+/// (about 20,000 faults for the 84 MB of columns of the 64 MB wide benchmark file); together they
+/// are one mapping that takes transparent huge pages. What it costs: the set's bytes stay allocated until every column of the
 /// set is dropped.
 final class ColumnArena: @unchecked Sendable {
     let base: UnsafeMutableRawPointer
