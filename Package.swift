@@ -56,7 +56,10 @@ let package = Package(
         // the module map adds hdf5_hl (dimension scales).
         .systemLibrary(name: "CHDF5", pkgConfig: "hdf5", providers: [.apt(["libhdf5-dev"])]),
         .systemLibrary(name: "CZstd", pkgConfig: "libzstd", providers: [.apt(["libzstd-dev"])]),
-        .target(name: "HDF5", dependencies: ["Dataset", "CHDF5", "CZstd", "CZlib", "ProductOutput"]),
+        // A libhdf5 file driver that sends page-aligned raw data (compressed chunks) to the device with
+        // direct I/O instead of copying it into the page cache.
+        .target(name: "CHDF5DirectDriver", dependencies: ["CHDF5", "CDirectIO"]),
+        .target(name: "HDF5", dependencies: ["Dataset", "CHDF5", "CHDF5DirectDriver", "CZstd", "CZlib", "ProductOutput"]),
         // Missions as configuration: YAML mission files, product recipes L1A-L3, the algorithm library,
         // time conversion (linear MET, SPICE LSK/SCLK text kernels), file naming, product writing.
         .target(
@@ -117,7 +120,7 @@ let package = Package(
                                                   "DemoMission", "CDF", "ReferenceFixtures"]),
         .testTarget(name: "DemoMissionTests", dependencies: ["DemoMission", "SpacePackets", "Decom", "PacketDefinitions", "Dataset", "ReferenceFixtures"]),
         .testTarget(name: "FITSTests", dependencies: ["FITS", "Dataset", "WriterTestSupport", "writer-bench"]),
-        .testTarget(name: "HDF5Tests", dependencies: ["HDF5", "Dataset", "WriterTestSupport", "writer-bench"]),
+        .testTarget(name: "HDF5Tests", dependencies: ["HDF5", "CHDF5DirectDriver", "CDirectIO", "BenchmarkProduct", "Dataset", "WriterTestSupport", "writer-bench"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -14,8 +14,9 @@ public enum HDF5Compression: Sendable, Equatable {
 /// compressed in parallel in Swift can be stored with `H5Dwrite_chunk`.
 ///
 /// Costs: one pass to shuffle into a reused per-thread buffer, one compression straight into the
-/// returned array (allocated at the compressor's bound). A chunk that does not shrink is stored shuffled but uncompressed,
-/// with the compressor's bit set in the chunk's filter mask (the filters are optional).
+/// chunk's page-aligned buffer (lent by `ChunkMemory`, at the compressor's bound). A chunk that does
+/// not shrink is stored shuffled but uncompressed, with the compressor's bit set in the chunk's filter
+/// mask (the filters are optional).
 struct ChunkCodec: Sendable {
     let compression: HDF5Compression
     let shuffle: Bool
@@ -25,28 +26,27 @@ struct ChunkCodec: Sendable {
     var compressorIndex: Int { shuffle ? 1 : 0 }
 
     /// The stored bytes of a chunk and its filter mask.
-    func encode(_ chunk: UnsafeRawBufferPointer) throws(HDF5Error) -> (bytes: [UInt8], mask: UInt32) {
+    func encode(_ chunk: UnsafeRawBufferPointer) throws(HDF5Error) -> EncodedChunk {
         try CodecWorkspacePool.shared.with { (w) throws(HDF5Error) in try encode(chunk, in: w) }
     }
 
-    private func encode(_ chunk: UnsafeRawBufferPointer, in w: CodecWorkspace) throws(HDF5Error) -> (bytes: [UInt8], mask: UInt32) {
+    private func encode(_ chunk: UnsafeRawBufferPointer, in w: CodecWorkspace) throws(HDF5Error) -> EncodedChunk {
         var input = chunk
         if shuffle && elementSize > 1 {
             let buffer = w.shuffleBuffer(chunk.count)
             Self.shuffle(chunk, elementSize: elementSize, into: buffer)
             input = UnsafeRawBufferPointer(buffer)
         }
-        // Compress straight into the array that is handed to libhdf5 (no copy of the output).
-        var failure: HDF5Error?
-        let compressed = [UInt8](unsafeUninitializedCapacity: bound(input.count)) { buf, count in
-            do throws(HDF5Error) { count = try compress(input, into: UnsafeMutableRawBufferPointer(buf), w) } catch {
-                failure = error
-                count = 0
-            }
+        let memory = ChunkMemory.shared.take(max(bound(input.count), input.count))
+        let compressed: Int
+        do throws(HDF5Error) { compressed = try compress(input, into: memory, w) } catch {
+            ChunkMemory.shared.give(memory)
+            throw error
         }
-        if let failure { throw failure }
-        if compressed.count < chunk.count { return (compressed, 0) }
-        return (Array(input), UInt32(1) << compressorIndex)
+        if compressed > 0 && compressed < chunk.count { return EncodedChunk(memory: memory, count: compressed, mask: 0) }
+        if input.count > 0 { memory.baseAddress!.copyMemory(from: input.baseAddress!, byteCount: input.count) }
+        let mask: UInt32 = compression == .none ? 0 : UInt32(1) << compressorIndex
+        return EncodedChunk(memory: memory, count: input.count, mask: mask)
     }
 
     /// The most bytes the compressor can produce for `n` input bytes.

@@ -79,9 +79,8 @@ struct HDF5DatasetWriter {
                 try ParallelBlocks.run(count: count, workers: threads, produce: { k in try chunker.encode(k) }, consume: { k, stored in
                     var offset = [hsize_t](repeating: 0, count: rank)
                     offset[0] = hsize_t(k * rows)
-                    let status = stored.bytes.withUnsafeBytes { b in
-                        H5Dwrite_chunk(dataset, dl_H5P_DEFAULT(), stored.mask, &offset, b.count, b.baseAddress)
-                    }
+                    let b = stored.bytes
+                    let status = H5Dwrite_chunk(dataset, dl_H5P_DEFAULT(), stored.mask, &offset, b.count, b.baseAddress)
                     try HDF5Library.check(status, "H5Dwrite_chunk(\(name), chunk \(k))")
                 })
                 return .success(())
@@ -101,12 +100,6 @@ struct PlacedData {
     let offset: Int
 }
 
-/// One stored chunk: its bytes and filter mask (bit i set: filter i was not applied).
-struct StoredChunk: Sendable {
-    let bytes: [UInt8]
-    let mask: UInt32
-}
-
 /// Cuts a column into whole chunks along records and encodes chunk k; the last chunk is zero-padded
 /// to the full chunk shape, as libhdf5 stores edge chunks. Costs one padded copy for the last chunk.
 struct Chunker: Sendable {
@@ -114,19 +107,17 @@ struct Chunker: Sendable {
     let chunkBytes: Int
     let codec: ChunkCodec
 
-    func encode(_ k: Int) throws(HDF5Error) -> StoredChunk {
+    func encode(_ k: Int) throws(HDF5Error) -> EncodedChunk {
         let start = k * chunkBytes
         let n = min(chunkBytes, source.count - start)
         let base = source.base! + start
         if n == chunkBytes {
-            let r = try codec.encode(UnsafeRawBufferPointer(start: base, count: n))
-            return StoredChunk(bytes: r.bytes, mask: r.mask)
+            return try codec.encode(UnsafeRawBufferPointer(start: base, count: n))
         }
         let padded = UnsafeMutableRawBufferPointer.allocate(byteCount: chunkBytes, alignment: 16)
         defer { padded.deallocate() }
         padded.initializeMemory(as: UInt8.self, repeating: 0)
         padded.baseAddress!.copyMemory(from: base, byteCount: n)
-        let r = try codec.encode(UnsafeRawBufferPointer(padded))
-        return StoredChunk(bytes: r.bytes, mask: r.mask)
+        return try codec.encode(UnsafeRawBufferPointer(padded))
     }
 }

@@ -4,6 +4,7 @@ import Glibc
 import Darwin
 #endif
 import CHDF5
+import CHDF5DirectDriver
 import Dataset
 import ProductOutput
 
@@ -54,6 +55,10 @@ public struct HDF5Writer: Sendable {
         let fapl = try HDF5Object(H5Pcreate(dl_H5P_FILE_ACCESS()), .propertyList, "H5Pcreate(FILE_ACCESS)")
         try HDF5Library.check(H5Pset_alignment(fapl.id, hsize_t(HDF5DatasetWriter.placedMinimum), hsize_t(PlacedFileWriter.alignment)),
                               "H5Pset_alignment")
+        // Without the driver (another libhdf5 version), libhdf5's default POSIX driver writes buffered.
+        if dl_direct_driver_id() >= 0 {
+            try HDF5Library.check(dl_set_fapl_direct_driver(fapl.id), "H5Pset_driver(downlink-direct)")
+        }
         let file = try HDF5Object(H5Fcreate(destination.temporaryPath, dl_H5F_ACC_TRUNC(), dl_H5P_DEFAULT(), fapl.id),
                                   .file, "H5Fcreate(\(destination.temporaryPath))")
         var placed: [PlacedData] = []

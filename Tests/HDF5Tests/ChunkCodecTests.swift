@@ -24,9 +24,9 @@ struct ChunkCodecTests {
         let codec = ChunkCodec(compression: .zstd(level: 1), shuffle: true, elementSize: 8)
         let r = try noise.withUnsafeBytes { try codec.encode($0) }
         #expect(r.mask == 0b10)       // shuffle applied, zstd (filter 1) skipped
-        #expect(r.bytes.count == noise.count)
+        #expect(r.count == noise.count)
         let zeros = [UInt8](repeating: 0, count: 4096)
         let z = try zeros.withUnsafeBytes { try codec.encode($0) }
-        #expect(z.mask == 0 && z.bytes.count < 100)
+        #expect(z.mask == 0 && z.count < 100)
     }
 }

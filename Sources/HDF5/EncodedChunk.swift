@@ -1,0 +1,78 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import Foundation
+
+/// One chunk as it is stored in the file: its bytes (compressed, or as they are when compression
+/// would not shrink them) and libhdf5's filter mask (bit i set: filter i was not applied).
+///
+/// The bytes live in memory lent by `ChunkMemory` and given back when the chunk is dropped, so that
+/// a write recycles a few warm buffers instead of faulting in fresh pages for every chunk (a 2 MiB
+/// chunk's buffer was a fresh mapping each time). `@unchecked Sendable` is sound: the memory is
+/// written once, by the thread that encodes the chunk, before the chunk is handed over; afterwards
+/// it is only read.
+final class EncodedChunk: @unchecked Sendable {
+    let mask: UInt32
+    let count: Int
+    private let memory: UnsafeMutableRawBufferPointer
+
+    /// Takes `memory` (from `ChunkMemory.take`) holding `count` stored bytes.
+    init(memory: UnsafeMutableRawBufferPointer, count: Int, mask: UInt32) {
+        self.memory = memory
+        self.count = count
+        self.mask = mask
+    }
+
+    var bytes: UnsafeRawBufferPointer { UnsafeRawBufferPointer(rebasing: memory[0..<count]) }
+
+    deinit { ChunkMemory.shared.give(memory) }
+}
+
+/// A small process-wide reservoir of page-aligned buffers for encoded chunks.
+///
+/// Costs: at most `keptCount` buffers and `keptBytes` bytes stay allocated between writes. A buffer
+/// is reused for a request between half its size and its size, so that one variable's chunks (all
+/// the same bound) keep recycling the same few buffers. `@unchecked Sendable` is sound: `free` is
+/// only touched with `lock` held; a buffer taken out is owned by one chunk until it is given back.
+final class ChunkMemory: @unchecked Sendable {
+    static let shared = ChunkMemory()
+    static let alignment = 4096
+    private let keptCount = 16
+    private let keptBytes = 64 << 20
+    private let lock = NSLock()
+    private var free: [UnsafeMutableRawBufferPointer] = []
+    private var freeBytes = 0
+
+    /// A buffer of at least `n` bytes, page-aligned.
+    func take(_ n: Int) -> UnsafeMutableRawBufferPointer {
+        let wanted = max(n, 1)
+        lock.lock()
+        if let i = free.firstIndex(where: { $0.count >= wanted && $0.count / 2 <= wanted }) {
+            let b = free.remove(at: i)
+            freeBytes -= b.count
+            lock.unlock()
+            return b
+        }
+        lock.unlock()
+        // Whole 64 KiB units: requests for chunks of one shape share a size.
+        let size = (wanted + 0xFFFF) & ~0xFFFF
+        var p: UnsafeMutableRawPointer?
+        guard posix_memalign(&p, Self.alignment, size) == 0, let p else { fatalError("out of memory for a \(size)-byte chunk") }
+        return UnsafeMutableRawBufferPointer(start: p, count: size)
+    }
+
+    /// Gives a buffer back; it is kept for reuse or freed.
+    func give(_ b: UnsafeMutableRawBufferPointer) {
+        lock.lock()
+        if free.count < keptCount && freeBytes + b.count <= keptBytes {
+            free.append(b)
+            freeBytes += b.count
+            lock.unlock()
+            return
+        }
+        lock.unlock()
+        Glibc.free(b.baseAddress)
+    }
+}
