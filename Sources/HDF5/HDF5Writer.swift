@@ -20,9 +20,12 @@ import ProductOutput
 /// (column bytes are stored as they are).
 /// Uncompressed columns of 1 MiB or more are not written by libhdf5: it reserves their place (4 KiB-
 /// aligned) and, once the file is closed, `PlacedFileWriter` writes them there with direct I/O.
+/// The file is opened with Downlink's libhdf5 file driver (CHDF5DirectDriver): the stored chunks,
+/// which libhdf5 writes one after the other, are staged and sent to the device with direct I/O by
+/// the driver's I/O thread instead of being copied into the page cache.
 /// Costs: uncompressed, no copy through the page cache for large columns (one by the kernel for small
-/// ones); compressed, one shuffle and one compression per chunk
-/// on `maxConcurrency` threads, about 2 x threads chunks in memory.
+/// ones); compressed, one shuffle and one compression per chunk on `maxConcurrency` threads, about
+/// 2 x threads chunks in memory, one copy of each stored chunk into the driver's 16 MiB of stages.
 public struct HDF5Writer: Sendable {
     public var options: HDF5WriteOptions
 
