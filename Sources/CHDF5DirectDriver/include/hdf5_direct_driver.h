@@ -1,15 +1,12 @@
 // A libhdf5 file driver (virtual file driver) for writing products: the default POSIX driver's
-// behaviour, except for raw data. Consecutive raw-data writes (the compressed chunks the HDF5 writer
-// stores with H5Dwrite_chunk, one after the other at the end of the file) are copied into 4 MiB
-// page-aligned staging buffers; a full buffer is written by the file's own I/O thread with direct
-// I/O (O_DIRECT) while the next fills. Partial blocks at a stream's ends, and all metadata, are
-// written buffered. Reads, and writes that meet staged bytes, wait for them first.
+// behaviour, except that raw data (the compressed chunks the HDF5 writer stores with
+// H5Dwrite_chunk, one after the other at the end of the file) goes through a direct stream
+// (CDirectIO's direct_stream.h): staged, and written with direct I/O by the stream's I/O thread.
+// Metadata is always written buffered.
 //
 // Why: through the page cache, copying the chunks into fresh cache pages cost the 2-core VM more
 // CPU than compressing them (HDF5 zstd-3, 600 MB product: 1.9-2.5 s wall with the default driver,
-// about 1.1 s without its writes at all). A copy into a warm buffer is a small part of that, and
-// the device's writes overlap compression. Costs: up to 16 MiB of staging and one thread per file
-// open for writing, from its first raw-data stream to its close.
+// about 1.1 s without its writes at all). Costs: those of the stream (16 MiB, one thread).
 //
 // Files written with it are ordinary HDF5 files: the driver stores nothing in the superblock.
 // libhdf5 1.10's driver interface only; elsewhere `dl_direct_driver_id` returns -1 and the writer
