@@ -51,7 +51,9 @@ let package = Package(
         // FITS and HDF5 writers.
         .target(name: "ProductOutput", dependencies: ["CDirectIO"]),
         .systemLibrary(name: "CFITSIO", pkgConfig: "cfitsio", providers: [.apt(["libcfitsio-dev"])]),
-        .target(name: "FITS", dependencies: ["Dataset", "CFITSIO", "ProductOutput"]),
+        // A cfitsio I/O driver whose table rows go to the device with direct I/O (CDirectIO's stream).
+        .target(name: "CFITSIODirectDriver", dependencies: ["CFITSIO", "CDirectIO"]),
+        .target(name: "FITS", dependencies: ["Dataset", "CFITSIO", "CFITSIODirectDriver", "ProductOutput"]),
         // Debian's hdf5.pc (serial build) gives -I/usr/include/hdf5/serial and the serial library folder;
         // the module map adds hdf5_hl (dimension scales).
         .systemLibrary(name: "CHDF5", pkgConfig: "hdf5", providers: [.apt(["libhdf5-dev"])]),
@@ -115,7 +117,7 @@ let package = Package(
         // Shared by FITSTests and HDF5Tests: sample datasets of every type, the expected-values manifest
         // and the validator venv runner (tools/writer-validators-venv, tools/writer_validate.py).
         .target(name: "WriterTestSupport", dependencies: ["Dataset"], path: "Tests/WriterTestSupport"),
-        .testTarget(name: "ProductOutputTests", dependencies: ["ProductOutput"]),
+        .testTarget(name: "ProductOutputTests", dependencies: ["ProductOutput", "CDirectIO"]),
         // Both run the built writer-bench for failures that need their own process (a file-size limit).
         .testTarget(name: "ProductsTests", dependencies: ["Products", "Dataset", "CDF", "ReferenceFixtures"]),
         .testTarget(name: "MissionIMAPTests", dependencies: ["MissionIMAP", "Products", "Dataset", "CDF", "ReferenceFixtures"]),

@@ -1,4 +1,5 @@
 import CFITSIO
+import CFITSIODirectDriver
 
 /// An open cfitsio file handle for writing, closed exactly once: by `close()` (which reports errors)
 /// or, when the owner is abandoned on an error path, by `deinit` (which ignores them).
@@ -10,14 +11,19 @@ import CFITSIO
 struct FITSFile: ~Copyable {
     private(set) var pointer: UnsafeMutablePointer<fitsfile>?
 
-    /// Creates a new file at `path`, replacing an existing one (cfitsio's `!` prefix).
+    /// Creates a new file at `path`, replacing an existing one (cfitsio's `!` prefix), written
+    /// through Downlink's direct-I/O driver (CFITSIODirectDriver) when it registered.
     init(creating path: String) throws(FITSError) {
         var p: UnsafeMutablePointer<fitsfile>?
         var status: Int32 = 0
-        ffinit(&p, "!" + path, &status)
+        let driver = FITSFile.directDriverReady ? String(cString: dl_fits_direct_driver_prefix()) : ""
+        ffinit(&p, "!" + driver + path, &status)
         try FITSFile.check(status, "ffinit(\(path))")
         pointer = p
     }
+
+    /// Whether the direct-I/O driver is registered (once per process, before the first file).
+    static let directDriverReady: Bool = dl_fits_direct_driver_register() == 0
 
     /// Runs one cfitsio call with a fresh status and throws when it fails.
     func call(_ name: @autoclosure () -> String,

@@ -14,9 +14,11 @@ import ProductOutput
 /// extensions. TT2000 columns get the FITS time keywords. Every HDU gets CHECKSUM/DATASUM by default.
 ///
 /// The file is written to a temporary file in the destination folder, synced and renamed: never a
-/// partial product. Invalid input is found before any file is created.
-/// Costs: one pass over the data to byte-swap rows and sum them for DATASUM (parallel) plus cfitsio's
-/// write; with checksums, images are read back once by cfitsio. Memory: a few blocks of rows.
+/// partial product. Invalid input is found before any file is created. cfitsio writes it through
+/// Downlink's I/O driver (CFITSIODirectDriver): the rows go to the device with direct I/O.
+/// Costs: one pass over the data to byte-swap rows and sum them for DATASUM (parallel), one copy of
+/// the rows into the driver's stages; with checksums, images are read back once by cfitsio. Memory: a
+/// few blocks of rows and the driver's 16 MiB of stages.
 public struct FITSWriter: Sendable {
     public var options: FITSWriteOptions
 
