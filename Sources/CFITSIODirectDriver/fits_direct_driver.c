@@ -48,15 +48,21 @@ static int claim(downlink_stream *s, int *handle) {
     return TOO_MANY_FILES;
 }
 
-static int dd_create(char *filename, int *handle) {
-    downlink_stream *s = downlink_stream_open(filename, O_CREAT | O_EXCL);
+/// Opens `filename` as a stream with `flags` and gives it a handle; `failure` is cfitsio's status
+/// for a file that cannot be opened.
+static int open_stream(char *filename, int flags, int *handle, int failure) {
+    downlink_stream *s = downlink_stream_open(filename, flags);
     if (s == NULL) {
         report(filename, errno);
-        return FILE_NOT_CREATED;
+        return failure;
     }
     int status = claim(s, handle);
     if (status != 0) downlink_stream_close(s, NULL);
     return status;
+}
+
+static int dd_create(char *filename, int *handle) {
+    return open_stream(filename, O_CREAT | O_EXCL, handle, FILE_NOT_CREATED);
 }
 
 static int dd_open(char *filename, int rwmode, int *handle) {
@@ -64,14 +70,7 @@ static int dd_open(char *filename, int rwmode, int *handle) {
         ffpmsg("downlink:// files are only opened for writing");
         return FILE_NOT_OPENED;
     }
-    downlink_stream *s = downlink_stream_open(filename, 0);
-    if (s == NULL) {
-        report(filename, errno);
-        return FILE_NOT_OPENED;
-    }
-    int status = claim(s, handle);
-    if (status != 0) downlink_stream_close(s, NULL);
-    return status;
+    return open_stream(filename, 0, handle, FILE_NOT_OPENED);
 }
 
 static int dd_close(int handle) {

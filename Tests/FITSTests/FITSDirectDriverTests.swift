@@ -16,13 +16,19 @@ struct FITSDirectDriverTests {
         return try Data(contentsOf: URL(fileURLWithPath: path))
     }
 
-    /// `file` with every CHECKSUM card blanked: its comment carries the time it was written (and the
-    /// checksum covers that comment). DATASUM and every other byte stay.
+    /// `file` with every CHECKSUM card blanked, and the comment of every DATASUM card: cfitsio writes
+    /// the time into those comments (and the checksum covers them). DATASUM's value and every other
+    /// byte stay.
     static func maskingChecksumCards(_ file: Data) -> [UInt8] {
         var bytes = [UInt8](file)
-        let key = Array("CHECKSUM".utf8)
-        for card in stride(from: 0, to: bytes.count - 80, by: 80) where Array(bytes[card..<card + 8]) == key {
-            for i in card..<card + 80 { bytes[i] = 0x20 }
+        let checksum = Array("CHECKSUM".utf8), datasum = Array("DATASUM ".utf8)
+        for card in stride(from: 0, to: bytes.count - 80, by: 80) {
+            let key = Array(bytes[card..<card + 8])
+            if key == checksum {
+                for i in card..<card + 80 { bytes[i] = 0x20 }
+            } else if key == datasum, let slash = bytes[card + 10..<card + 80].firstIndex(of: UInt8(ascii: "/")) {
+                for i in slash..<card + 80 { bytes[i] = 0x20 }
+            }
         }
         return bytes
     }

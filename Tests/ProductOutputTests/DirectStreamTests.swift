@@ -6,17 +6,14 @@ import Testing
 /// buffered writes over staged bytes, new streams over old ones and reads in between, the file must
 /// read back, during the writes and after close, as the model says.
 struct DirectStreamTests {
-    /// A deterministic generator (SplitMix64).
+    /// A deterministic generator (Knuth's MMIX linear congruential step, high bits used).
     struct Random {
         var state: UInt64
         mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            return state ^ (state >> 29)
         }
-        mutating func below(_ n: Int) -> Int { Int(next() % UInt64(n)) }
+        mutating func below(_ n: Int) -> Int { Int((next() >> 11) % UInt64(n)) }
     }
 
     /// `n` bytes: the generator's next word repeated with a running count mixed in (cheap in debug
