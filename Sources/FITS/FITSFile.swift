@@ -22,7 +22,9 @@ struct FITSFile: ~Copyable {
         pointer = p
     }
 
-    /// Whether the direct-I/O driver is registered (once per process, before the first file).
+    /// Whether the direct-I/O driver is registered: once per process, when the first file is
+    /// created. cfitsio's driver table has no lock, and every cfitsio call Downlink makes comes after
+    /// a `FITSFile` was created, so nothing reads the table while it changes.
     static let directDriverReady: Bool = dl_fits_direct_driver_register() == 0
 
     /// Runs one cfitsio call with a fresh status and throws when it fails.

@@ -30,28 +30,28 @@ final class EncodedChunk: @unchecked Sendable {
     deinit { ChunkMemory.shared.give(memory) }
 }
 
-/// A small process-wide reservoir of page-aligned buffers for encoded chunks.
+/// A small process-wide reservoir of cache-line-aligned buffers for encoded chunks.
 ///
 /// Costs: at most `keptCount` buffers and `keptBytes` bytes stay allocated between writes. A buffer
 /// is reused for a request between half its size and its size, so that one variable's chunks (all
-/// the same bound) keep recycling the same few buffers. `@unchecked Sendable` is sound: `free` is
+/// the same bound) keep recycling the same few buffers. `@unchecked Sendable` is sound: `kept` is
 /// only touched with `lock` held; a buffer taken out is owned by one chunk until it is given back.
 final class ChunkMemory: @unchecked Sendable {
     static let shared = ChunkMemory()
-    static let alignment = 4096
+    static let alignment = 64
     private let keptCount = 16
     private let keptBytes = 64 << 20
     private let lock = NSLock()
-    private var free: [UnsafeMutableRawBufferPointer] = []
-    private var freeBytes = 0
+    private var kept: [UnsafeMutableRawBufferPointer] = []
+    private var keptTotal = 0
 
-    /// A buffer of at least `n` bytes, page-aligned.
+    /// A buffer of at least `n` bytes.
     func take(_ n: Int) -> UnsafeMutableRawBufferPointer {
         let wanted = max(n, 1)
         lock.lock()
-        if let i = free.firstIndex(where: { $0.count >= wanted && $0.count / 2 <= wanted }) {
-            let b = free.remove(at: i)
-            freeBytes -= b.count
+        if let i = kept.firstIndex(where: { $0.count >= wanted && $0.count / 2 <= wanted }) {
+            let b = kept.remove(at: i)
+            keptTotal -= b.count
             lock.unlock()
             return b
         }
@@ -66,13 +66,13 @@ final class ChunkMemory: @unchecked Sendable {
     /// Gives a buffer back; it is kept for reuse or freed.
     func give(_ b: UnsafeMutableRawBufferPointer) {
         lock.lock()
-        if free.count < keptCount && freeBytes + b.count <= keptBytes {
-            free.append(b)
-            freeBytes += b.count
+        if kept.count < keptCount && keptTotal + b.count <= keptBytes {
+            kept.append(b)
+            keptTotal += b.count
             lock.unlock()
             return
         }
         lock.unlock()
-        Glibc.free(b.baseAddress)
+        free(b.baseAddress)
     }
 }
