@@ -43,6 +43,7 @@ struct downlink_stream {
     int queued;
     int io_started, stopping;
     pthread_t io;
+    int held;        // tests: the I/O thread starts no write until the caller has to wait for it
     int refused;     // the file system refused a direct write: the I/O thread writes buffered
     int io_errno;    // first failure of the I/O thread, reported by the next settle
     off_t io_error_at;
@@ -51,6 +52,12 @@ struct downlink_stream {
 static _Atomic unsigned long long direct_bytes = 0;
 
 unsigned long long downlink_stream_direct_bytes(void) { return atomic_load(&direct_bytes); }
+
+void downlink_stream_hold(downlink_stream *s) {
+    pthread_mutex_lock(&s->lock);
+    s->held = 1;
+    pthread_mutex_unlock(&s->lock);
+}
 
 /// Writes all `size` bytes at `at`; returns 0, or the errno of the failure.
 static int write_all(int fd, const unsigned char *p, size_t size, off_t at) {
@@ -71,7 +78,7 @@ static void *io_thread(void *arg) {
     downlink_stream *s = arg;
     pthread_mutex_lock(&s->lock);
     for (;;) {
-        while (s->queued == 0 && !s->stopping) pthread_cond_wait(&s->changed, &s->lock);
+        while ((s->queued == 0 || s->held) && !s->stopping) pthread_cond_wait(&s->changed, &s->lock);
         if (s->queued == 0) break;
         stage *g = &s->stages[s->queue[0]];
         int direct = s->refused ? -1 : s->direct;
@@ -121,7 +128,11 @@ static int take_stage(downlink_stream *s) {
         for (int k = 0; k < STAGES && i < 0; k++) {
             if (s->stages[k].state == FREE) i = k;
         }
-        if (i < 0) pthread_cond_wait(&s->changed, &s->lock);
+        if (i < 0) {
+            s->held = 0;
+            pthread_cond_broadcast(&s->changed);
+            pthread_cond_wait(&s->changed, &s->lock);
+        }
     }
     s->stages[i].state = FILLING;
     s->stages[i].length = 0;
@@ -163,6 +174,8 @@ static int end_stream(downlink_stream *s) {
 int downlink_stream_settle(downlink_stream *s, off_t *at) {
     int e = end_stream(s);
     pthread_mutex_lock(&s->lock);
+    s->held = 0;
+    pthread_cond_broadcast(&s->changed);
     while (s->queued > 0) pthread_cond_wait(&s->changed, &s->lock);
     if (e == 0 && s->io_errno != 0) {
         e = s->io_errno;
@@ -241,7 +254,9 @@ int downlink_stream_write(downlink_stream *s, const void *bytes, size_t size, of
     const unsigned char *p = bytes;
     int e = 0;
     const stage *open = s->filling >= 0 ? &s->stages[s->filling] : NULL;
-    if (open && bulk && at == open->at + (off_t)open->length) {
+    // Continuing the open stream is safe only where no stage on its way to the device holds the
+    // same bytes: the older copy would be written after this one's end block, which goes buffered.
+    if (open && bulk && at == open->at + (off_t)open->length && !overlaps(s, at, size)) {
         e = stream(s, p, size, at);
     } else if (s->direct >= 0 && bulk && size >= BLOCK) {
         // A new stream. Its first partial block is written buffered: the block's other bytes are

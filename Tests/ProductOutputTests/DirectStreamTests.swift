@@ -51,6 +51,8 @@ struct DirectStreamTests {
             model.replaceSubrange(at..<at + data.count, with: data)
         }
         for step in 0..<300 {
+            // Seeds 2 and 3 keep staged bytes staged as long as the stream allows.
+            if seed != 1 { downlink_stream_hold(stream) }
             switch r.below(10) {
             case 0..<5:      // the next sequential piece, as a library writes chunks or rows
                 let n = r.below(10) == 0 ? r.below(4000) + 1 : r.below(1_500_000) + 1
@@ -60,11 +62,13 @@ struct DirectStreamTests {
                 guard !model.isEmpty else { continue }
                 let at = r.below(model.count)
                 write(bytes(min(r.below(9000) + 1, model.count - at), &r), at: at, bulk: false)
-            case 7:          // a new bulk write over earlier bytes (raw data written again)
+            case 7:          // a new bulk write over earlier bytes (raw data written again), which
+                             // the next sequential pieces may continue, through staged bytes
                 guard model.count > 8192 else { continue }
                 let at = r.below(model.count - 8192)
-                write(bytes(r.below(1 << 20) + 4096, &r), at: at, bulk: true)
-                cursor = max(cursor, model.count)
+                let n = r.below(1 << 20) + 4096
+                write(bytes(n, &r), at: at, bulk: true)
+                cursor = r.below(2) == 0 ? at + n : model.count
             default:         // a read anywhere
                 guard !model.isEmpty else { continue }
                 let at = r.below(model.count)
@@ -84,6 +88,33 @@ struct DirectStreamTests {
         let file = [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
         #expect(file.count == model.count)
         #expect(file.count == model.count && same(file, model, from: 0, count: model.count), "the file differs from the model")
+    }
+
+    /// A stream continued into bytes that an older stage still holds (raw data written again from an
+    /// earlier offset): the older stage must reach the file first, or its bytes would land over the
+    /// new stream's last partial block, which is written buffered. Held, so that the older stage is
+    /// still queued when it matters.
+    @Test func aStreamContinuedOverAQueuedStageKeepsTheNewBytes() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("downlink-stream-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let stream = try #require(downlink_stream_open(dir + "/f.bin", O_CREAT | O_EXCL))
+        let mib = 1 << 20
+        var model = [UInt8](repeating: 0, count: 5 * mib + 100)
+        func write(_ at: Int, _ count: Int, _ value: UInt8) {
+            let data = [UInt8](repeating: value, count: count)
+            let e = data.withUnsafeBytes { downlink_stream_write(stream, $0.baseAddress, count, off_t(at), 1) }
+            #expect(e == 0)
+            model.replaceSubrange(at..<at + count, with: data)
+        }
+        downlink_stream_hold(stream)
+        write(mib, 4 * mib + 100, 1)         // one full stage [1, 5) MiB queued, 100 bytes staged after it
+        write(0, mib, 2)                     // a new stream at 0
+        write(mib, mib + 10, 3)              // continues it into the queued stage's bytes
+        var at: off_t = 0
+        #expect(downlink_stream_close(stream, &at) == 0)
+        let file = [UInt8](try Data(contentsOf: URL(fileURLWithPath: dir + "/f.bin")))
+        #expect(file.count == model.count && same(file, model, from: 0, count: model.count), "the file differs")
     }
 
     /// On a file system that takes direct I/O, long sequential writes go to the device direct.

@@ -52,6 +52,10 @@ off_t downlink_stream_length(const downlink_stream *s);
 /// first errno (of a write, or of close).
 int downlink_stream_close(downlink_stream *s, off_t *at);
 
+/// For tests: the I/O thread starts no write until the caller has to wait for it (a stage is needed,
+/// or a settle), so that staged bytes stay staged as long as they can.
+void downlink_stream_hold(downlink_stream *s);
+
 /// Bytes written with direct I/O by every stream of this process (for tests and diagnostics).
 unsigned long long downlink_stream_direct_bytes(void);
 
