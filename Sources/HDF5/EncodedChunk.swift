@@ -9,8 +9,8 @@ import Foundation
 /// would not shrink them) and libhdf5's filter mask (bit i set: filter i was not applied).
 ///
 /// The bytes live in memory lent by `ChunkMemory` and given back when the chunk is dropped, so that
-/// a write recycles a few warm buffers instead of faulting in fresh pages for every chunk (a 2 MiB
-/// chunk's buffer was a fresh mapping each time). `@unchecked Sendable` is sound: the memory is
+/// a write recycles a few warm buffers instead of allocating a bound-sized array for every chunk
+/// (for 2 MiB chunks, allocations that size may come as fresh pages). `@unchecked Sendable` is sound: the memory is
 /// written once, by the thread that encodes the chunk, before the chunk is handed over; afterwards
 /// it is only read.
 final class EncodedChunk: @unchecked Sendable {

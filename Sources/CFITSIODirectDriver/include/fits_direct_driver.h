@@ -4,8 +4,9 @@
 // thread instead of being copied into the page cache; headers, small and rewritten, are written
 // buffered. Files are ordinary FITS files.
 //
-// Why: a 600 MB table through the page cache cost the 2-core VM 0.4-1.9 s of CPU (fresh cache
-// pages), more than packing its rows. Costs: those of the stream (16 MiB, one thread) per open file.
+// Why: a 600 MB table written through the page cache took the 2-core VM 0.4-1.9 s of CPU from run
+// to run (fresh cache pages), 0.4-0.6 s through this driver, most of it packing the rows.
+// Costs: those of the stream (16 MiB, one thread) per open file.
 #ifndef DOWNLINK_FITS_DIRECT_DRIVER_H
 #define DOWNLINK_FITS_DIRECT_DRIVER_H
 
