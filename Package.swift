@@ -10,6 +10,12 @@ let hotPathSettings: [SwiftSetting] = [
     .unsafeFlags(["-enforce-exclusivity=unchecked"]),
 ]
 
+/// The forwarding functions of the libraries opened on first use (CFITSIO, CHDF5, CLibPQ) stay
+/// inside the binary: exported, they could interpose on the libraries' own symbols.
+let loaderSettings: [CSetting] = [
+    .unsafeFlags(["-fvisibility=hidden"]),
+]
+
 let package = Package(
     name: "Downlink",
     platforms: [.macOS(.v14)],
@@ -50,13 +56,16 @@ let package = Package(
         // Atomic destinations (temporary file + fsync + rename) and parallel block helpers shared by the
         // FITS and HDF5 writers.
         .target(name: "ProductOutput", dependencies: ["CDirectIO"]),
-        .systemLibrary(name: "CFITSIO", pkgConfig: "cfitsio", providers: [.apt(["libcfitsio-dev"])]),
+        // cfitsio, libhdf5 and libpq are opened with dlopen when a command first needs them (each pulls
+        // in 24-36 shared libraries: loading them cost every process ~8 ms of CPU, `inspect` included).
+        // These targets hold the headers and the forwarding functions; CLibraryLoading the dlopen part.
+        .target(name: "CLibraryLoading"),
+        .target(name: "CFITSIO", dependencies: ["CLibraryLoading"], cSettings: loaderSettings),
         // A cfitsio I/O driver whose table rows go to the device with direct I/O (CDirectIO's stream).
         .target(name: "CFITSIODirectDriver", dependencies: ["CFITSIO", "CDirectIO"]),
         .target(name: "FITS", dependencies: ["Dataset", "CFITSIO", "CFITSIODirectDriver", "ProductOutput"]),
-        // Debian's hdf5.pc (serial build) gives -I/usr/include/hdf5/serial and the serial library folder;
-        // the module map adds hdf5_hl (dimension scales).
-        .systemLibrary(name: "CHDF5", pkgConfig: "hdf5", providers: [.apt(["libhdf5-dev"])]),
+        // libhdf5 1.10 and hdf5_hl (dimension scales), opened on first use.
+        .target(name: "CHDF5", dependencies: ["CLibraryLoading"], cSettings: loaderSettings),
         // Zstandard 1.5.7 from source (Sources/CZstd/README.md: faster than Debian 12's 1.5.4 at the
         // levels products use); -O3 even in debug builds, symbols hidden.
         .target(
@@ -85,7 +94,7 @@ let package = Package(
         // planning, versions, reprocessing, inbox watching. Calls products only through ProductMaker.
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
         .target(name: "Pipeline", dependencies: ["Products", "Dataset", "CSQLite"]),
-        .systemLibrary(name: "CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
+        .target(name: "CLibPQ", dependencies: ["CLibraryLoading"], cSettings: loaderSettings),
         .target(name: "CatalogPostgreSQL", dependencies: ["Pipeline", "CLibPQ"]),
         .target(name: "MissionIMAP", dependencies: ["Products", "Dataset"]),
         // The embedded demo mission's L0 generator: realistic daily files for its instruments (values

@@ -14,6 +14,10 @@ public final class PostgreSQLConnection: CatalogConnection {
 
     /// Connects with a libpq connection string (`postgresql://user@127.0.0.1:5432/db` or `host=... dbname=...`).
     public init(connectionString: String) throws {
+        var why = [CChar](repeating: 0, count: 1024)
+        guard dl_libpq_load(&why, why.count) == 0 else {
+            throw CatalogError(String(decoding: why.prefix { $0 != 0 }.map(UInt8.init(bitPattern:)), as: UTF8.self))
+        }
         guard let c = PQconnectdb(connectionString) else { throw CatalogError("PostgreSQL: out of memory connecting") }
         guard PQstatus(c) == CONNECTION_OK else {
             let message = String(cString: PQerrorMessage(c)).trimmingTrailingNewlines

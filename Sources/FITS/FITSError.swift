@@ -8,6 +8,8 @@ public enum FITSError: Error, Sendable, CustomStringConvertible {
     /// A cfitsio call failed: the call, cfitsio's status code, its status text (ffgerr) and the
     /// messages it stacked (ffgmsg), oldest first.
     case cfitsio(call: String, status: Int32, text: String, messages: [String])
+    /// cfitsio could not be loaded (it is opened on first use): not installed, or another version.
+    case libraryUnavailable(String)
     case unsupportedElementType(variable: String, ElementType, reason: String)
     /// A variable, dimension or attribute name FITS cannot hold (non-ASCII, too long, ...).
     case invalidName(String, reason: String)
@@ -23,6 +25,7 @@ public enum FITSError: Error, Sendable, CustomStringConvertible {
         case .cfitsio(let call, let status, let text, let messages):
             "FITS: \(call) failed with cfitsio status \(status) (\(text))"
                 + (messages.isEmpty ? "" : ": " + messages.joined(separator: " / "))
+        case .libraryUnavailable(let why): "FITS: cannot write FITS products: \(why)"
         case .unsupportedElementType(let v, let t, let r): "FITS: variable '\(v)' of type \(t): \(r)"
         case .invalidName(let n, let r): "FITS: name '\(n)' cannot be stored: \(r)"
         case .duplicateColumn(let n): "FITS: column name '\(n)' is used twice (FITS column names are case-insensitive)"

@@ -14,6 +14,7 @@ struct FITSFile: ~Copyable {
     /// Creates a new file at `path`, replacing an existing one (cfitsio's `!` prefix), written
     /// through Downlink's direct-I/O driver (CFITSIODirectDriver) when it registered.
     init(creating path: String) throws(FITSError) {
+        try FITSFile.libraryLoaded.get()
         var p: UnsafeMutablePointer<fitsfile>?
         var status: Int32 = 0
         let driver = FITSFile.directDriverReady ? String(cString: dl_fits_direct_driver_prefix()) : ""
@@ -21,6 +22,16 @@ struct FITSFile: ~Copyable {
         try FITSFile.check(status, "ffinit(\(path))")
         pointer = p
     }
+
+    /// cfitsio, opened once per process when the first file is created (dlopen; every other cfitsio
+    /// call Downlink makes comes after that).
+    static let libraryLoaded: Result<Void, FITSError> = {
+        var why = [CChar](repeating: 0, count: 1024)
+        guard dl_cfitsio_load(&why, why.count) == 0 else {
+            return .failure(.libraryUnavailable(String(decoding: why.prefix { $0 != 0 }.map(UInt8.init(bitPattern:)), as: UTF8.self)))
+        }
+        return .success(())
+    }()
 
     /// Whether the direct-I/O driver is registered: once per process, when the first file is
     /// created. cfitsio's driver table has no lock, and every cfitsio call Downlink makes comes after

@@ -6,6 +6,8 @@ import ProductOutput
 /// Costs nothing until thrown.
 public enum HDF5Error: Error, Sendable, CustomStringConvertible {
     case library(call: String, stack: [String])
+    /// libhdf5 could not be loaded (it is opened on first use): not installed, or another version.
+    case libraryUnavailable(String)
     case unsupportedElementType(variable: String, ElementType, reason: String)
     /// A group, variable, dimension or attribute name HDF5 (or its dimension-scale convention) cannot hold.
     case invalidName(String, reason: String)
@@ -17,6 +19,7 @@ public enum HDF5Error: Error, Sendable, CustomStringConvertible {
         switch self {
         case .library(let call, let stack):
             "HDF5: \(call) failed" + (stack.isEmpty ? "" : ": " + stack.joined(separator: " <- "))
+        case .libraryUnavailable(let why): "HDF5: cannot write HDF5 products: \(why)"
         case .unsupportedElementType(let v, let t, let r): "HDF5: variable '\(v)' of type \(t): \(r)"
         case .invalidName(let n, let r): "HDF5: name '\(n)' cannot be stored: \(r)"
         case .invalidOption(let r): "HDF5: invalid option: \(r)"

@@ -4,15 +4,16 @@ import CHDF5
 /// so that files using it can be written and read in this process; per thread, turns off libhdf5's
 /// automatic printing of error stacks (errors are thrown as `HDF5Error` with the stack instead).
 ///
-/// Costs: one `H5open` and one `H5Zregister` per process. Known limitation (libhdf5 1.10): after a
+/// Costs: opening libhdf5 and hdf5_hl (dlopen, about 4 ms of CPU with their dependencies), one `H5open` and one `H5Zregister` per process. Known limitation (libhdf5 1.10): after a
 /// write whose final flush fails, the library keeps that (already unlinked) file's handle until exit.
 enum HDF5Library {
     /// Set up on first use (Swift runs a static initialiser exactly once, thread-safely).
     static let ready: Result<Void, HDF5Error> = {
-        // libhdf5 1.10 keeps a file whose final flush failed (disk full, file-size limit) as a
-        // dangling id; its exit-time cleanup then crashes on it. Without that cleanup the kernel
-        // releases everything at exit instead. (Ignored when another library opened libhdf5 first.)
-        _ = H5dont_atexit()
+        var why = [CChar](repeating: 0, count: 1024)
+        guard dl_hdf5_load(&why, why.count) == 0 else {
+            return .failure(.libraryUnavailable(String(decoding: why.prefix { $0 != 0 }.map(UInt8.init(bitPattern:)), as: UTF8.self)))
+        }
+        // (Loading also turned off libhdf5's exit-time cleanup: see hdf5_loader.c.)
         guard H5open() >= 0 else { return .failure(.library(call: "H5open", stack: [])) }
         H5Eset_auto2(dl_H5E_DEFAULT(), nil, nil)
         return Result { () throws(HDF5Error) in try ZstdFilter.register() }

@@ -22,9 +22,17 @@ import Testing
     }
 
     func downlink(_ arguments: String...) throws -> Result {
+        try downlink(environment: [:], arguments)
+    }
+
+    /// Runs `downlink` with `environment` added to this process's environment.
+    func downlink(environment: [String: String], _ arguments: [String]) throws -> Result {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: Self.binary)
         process.arguments = arguments
+        if !environment.isEmpty {
+            process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        }
         let out = Pipe(), err = Pipe()
         process.standardOutput = out
         process.standardError = err

@@ -14,7 +14,7 @@
 #ifndef DOWNLINK_HDF5_DIRECT_DRIVER_H
 #define DOWNLINK_HDF5_DIRECT_DRIVER_H
 
-#include <hdf5.h>
+#include "hdf5_library.h"
 
 /// The driver's id, registered with libhdf5 on first call (thread-safe); -1 when this libhdf5's
 /// driver interface is not the one the driver was written for, or registration failed.

@@ -1,8 +1,23 @@
 // libhdf5 (Debian serial build) for Swift. Its constants are macros that expand to global ids behind
 // H5open() or to casts, which Swift cannot import: each one used by Downlink is a static inline
 // function here (dl_ prefix). Dimension scales come from the high-level library (hdf5_hl).
+// The libraries are opened on first use, not at process start (hdf5_loader.c).
+#ifndef DOWNLINK_HDF5_LIBRARY_H
+#define DOWNLINK_HDF5_LIBRARY_H
+// Debian keeps the serial build's headers in hdf5/serial; elsewhere they are on the include path.
+#if __has_include(<hdf5/serial/hdf5.h>)
+#include <hdf5/serial/hdf5.h>
+#include <hdf5/serial/hdf5_hl.h>
+#else
 #include <hdf5.h>
 #include <hdf5_hl.h>
+#endif
+#include <stddef.h>
+
+/// Opens libhdf5 and libhdf5_hl (once per process; later calls return the first result). Returns 0,
+/// or -1 with why in `message`: not installed, or a version other than the headers' (1.10).
+/// `$DOWNLINK_LIBHDF5` and `$DOWNLINK_LIBHDF5_HL` name the files when set.
+int dl_hdf5_load(char *message, size_t capacity);
 
 static inline hid_t dl_H5P_DEFAULT(void) { return H5P_DEFAULT; }
 static inline hid_t dl_H5S_ALL(void) { return H5S_ALL; }
@@ -44,3 +59,5 @@ static inline H5Z_class2_t dl_filter_class(H5Z_filter_t id, const char *name, H5
     c.filter = f;
     return c;
 }
+
+#endif
