@@ -34,7 +34,7 @@ final class EncodedChunk: @unchecked Sendable {
 ///
 /// Costs: at most `keptCount` buffers and `keptBytes` bytes stay allocated between writes. A buffer
 /// is reused for a request between half its size and its size, so that one variable's chunks (all
-/// the same bound) keep recycling the same few buffers. `@unchecked Sendable` is sound: `kept` is
+/// the same bound) keep recycling the same few buffers; the oldest make room for new ones. `@unchecked Sendable` is sound: `kept` is
 /// only touched with `lock` held; a buffer taken out is owned by one chunk until it is given back.
 final class ChunkMemory: @unchecked Sendable {
     static let shared = ChunkMemory()
@@ -44,6 +44,14 @@ final class ChunkMemory: @unchecked Sendable {
     private let lock = NSLock()
     private var kept: [UnsafeMutableRawBufferPointer] = []
     private var keptTotal = 0
+    private var allocated = 0
+
+    /// Buffers allocated so far (not taken from the reservoir): for tests of the reuse policy.
+    var allocations: Int {
+        lock.lock()
+        defer { lock.unlock() }
+        return allocated
+    }
 
     /// A buffer of at least `n` bytes.
     func take(_ n: Int) -> UnsafeMutableRawBufferPointer {
@@ -55,6 +63,7 @@ final class ChunkMemory: @unchecked Sendable {
             lock.unlock()
             return b
         }
+        allocated += 1
         lock.unlock()
         // Whole 64 KiB units: requests for chunks of one shape share a size.
         let size = (wanted + 0xFFFF) & ~0xFFFF
@@ -63,16 +72,22 @@ final class ChunkMemory: @unchecked Sendable {
         return UnsafeMutableRawBufferPointer(start: p, count: size)
     }
 
-    /// Gives a buffer back; it is kept for reuse or freed.
+    /// Gives a buffer back; it is kept for reuse, making room by freeing the buffers given back
+    /// longest ago (those of variables written earlier, whose sizes the next chunks may not match:
+    /// kept instead, they filled the reservoir, and every chunk of the next variable came as a fresh
+    /// allocation whose pages the compressor then faulted in).
     func give(_ b: UnsafeMutableRawBufferPointer) {
+        guard b.count <= keptBytes else { free(b.baseAddress); return }
+        var evicted: [UnsafeMutableRawBufferPointer] = []
         lock.lock()
-        if kept.count < keptCount && keptTotal + b.count <= keptBytes {
-            kept.append(b)
-            keptTotal += b.count
-            lock.unlock()
-            return
+        while !kept.isEmpty && (kept.count >= keptCount || keptTotal + b.count > keptBytes) {
+            let oldest = kept.removeFirst()
+            keptTotal -= oldest.count
+            evicted.append(oldest)
         }
+        kept.append(b)
+        keptTotal += b.count
         lock.unlock()
-        free(b.baseAddress)
+        for e in evicted { free(e.baseAddress) }
     }
 }

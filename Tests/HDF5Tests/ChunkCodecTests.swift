@@ -30,3 +30,22 @@ struct ChunkCodecTests {
         #expect(z.mask == 0 && z.count < 100)
     }
 }
+
+/// The reservoir of encoded-chunk buffers: the chunks of one variable recycle a few buffers even
+/// after earlier variables (other sizes) filled it.
+struct ChunkMemoryTests {
+    @Test func buffersOfEarlierSizesMakeRoomForTheNextVariables() {
+        let memory = ChunkMemory()
+        // Sixteen variables with small chunks, each larger than the last (no reuse between them).
+        for k in 0..<16 { memory.give(memory.take(70_000 * (k + 1))) }
+        let before = memory.allocations
+        // The next variable's 2 MiB chunks, two in flight at a time, forty chunks.
+        var inFlight: [UnsafeMutableRawBufferPointer] = []
+        for _ in 0..<40 {
+            inFlight.append(memory.take(2 << 20))
+            if inFlight.count == 2 { memory.give(inFlight.removeFirst()) }
+        }
+        inFlight.forEach(memory.give)
+        #expect(memory.allocations - before == 2, "each chunk allocated afresh: \(memory.allocations - before) allocations")
+    }
+}
