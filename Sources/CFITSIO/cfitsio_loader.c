@@ -80,11 +80,9 @@ static const struct downlink_library_symbol cfitsio_symbols[] = {
 DOWNLINK_LIBRARY_STATE(dl_cfitsio_load)
 
 static int open_library(char *message, size_t capacity) {
-    void *library = downlink_library_open("cfitsio (for FITS products)", "DOWNLINK_LIBCFITSIO", cfitsio_names,
-                                          sizeof cfitsio_names / sizeof *cfitsio_names, message, capacity);
-    if (!library) return -1;
-    if (downlink_library_bind(library, "cfitsio", cfitsio_symbols, sizeof cfitsio_symbols / sizeof *cfitsio_symbols,
-                              message, capacity) != 0)
+    if (!downlink_library_load("cfitsio (for FITS products)", "cfitsio", "DOWNLINK_LIBCFITSIO", cfitsio_names,
+                               DOWNLINK_COUNT(cfitsio_names), cfitsio_symbols, DOWNLINK_COUNT(cfitsio_symbols), message,
+                               capacity))
         return -1;
     // The driver table and fitsfile layout Downlink relies on are those of the headers' major version.
     float version = 0;

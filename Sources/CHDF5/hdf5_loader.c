@@ -106,11 +106,8 @@ static const struct downlink_library_symbol hdf5_hl_symbols[] = {HDF5_HL_FUNCTIO
 DOWNLINK_LIBRARY_STATE(dl_hdf5_load)
 
 static int open_library(char *message, size_t capacity) {
-    void *hdf5 = downlink_library_open("libhdf5 (HDF5 1.10, for HDF5 products)", "DOWNLINK_LIBHDF5", hdf5_names,
-                                       sizeof hdf5_names / sizeof *hdf5_names, message, capacity);
-    if (!hdf5) return -1;
-    if (downlink_library_bind(hdf5, "libhdf5", hdf5_symbols, sizeof hdf5_symbols / sizeof *hdf5_symbols, message,
-                              capacity) != 0)
+    if (!downlink_library_load("libhdf5 (HDF5 1.10, for HDF5 products)", "libhdf5", "DOWNLINK_LIBHDF5", hdf5_names,
+                               DOWNLINK_COUNT(hdf5_names), hdf5_symbols, DOWNLINK_COUNT(hdf5_symbols), message, capacity))
         return -1;
     // Before any call that initialises the library (H5get_libversion does): libhdf5 1.10 keeps a
     // file whose final flush failed (disk full, file-size limit) as a dangling id, and its exit-time
@@ -124,12 +121,10 @@ static int open_library(char *message, size_t capacity) {
                  release, H5_VERS_MAJOR, H5_VERS_MINOR);
         return -1;
     }
-    void *hl = downlink_library_open("libhdf5_hl (HDF5 high-level library, for dimension scales)",
-                                     "DOWNLINK_LIBHDF5_HL", hdf5_hl_names, sizeof hdf5_hl_names / sizeof *hdf5_hl_names,
-                                     message, capacity);
-    if (!hl) return -1;
-    return downlink_library_bind(hl, "libhdf5_hl", hdf5_hl_symbols, sizeof hdf5_hl_symbols / sizeof *hdf5_hl_symbols,
-                                 message, capacity);
+    void *hl = downlink_library_load("libhdf5_hl (HDF5 high-level library, for dimension scales)", "libhdf5_hl",
+                                     "DOWNLINK_LIBHDF5_HL", hdf5_hl_names, DOWNLINK_COUNT(hdf5_hl_names),
+                                     hdf5_hl_symbols, DOWNLINK_COUNT(hdf5_hl_symbols), message, capacity);
+    return hl ? 0 : -1;
 }
 
 #define DOWNLINK_REQUIRE() require_library()

@@ -35,11 +35,10 @@ static const struct downlink_library_symbol libpq_symbols[] = {
 DOWNLINK_LIBRARY_STATE(dl_libpq_load)
 
 static int open_library(char *message, size_t capacity) {
-    void *library = downlink_library_open("libpq (the PostgreSQL client, for a PostgreSQL catalog)", "DOWNLINK_LIBPQ",
-                                          libpq_names, sizeof libpq_names / sizeof *libpq_names, message, capacity);
-    if (!library) return -1;
-    return downlink_library_bind(library, "libpq", libpq_symbols, sizeof libpq_symbols / sizeof *libpq_symbols,
-                                 message, capacity);
+    void *library = downlink_library_load("libpq (the PostgreSQL client, for a PostgreSQL catalog)", "libpq",
+                                          "DOWNLINK_LIBPQ", libpq_names, DOWNLINK_COUNT(libpq_names), libpq_symbols,
+                                          DOWNLINK_COUNT(libpq_symbols), message, capacity);
+    return library ? 0 : -1;
 }
 
 #define DOWNLINK_REQUIRE() require_library()

@@ -57,6 +57,15 @@ int downlink_library_bind(void *handle, const char *what, const struct downlink_
     return 0;
 }
 
+void *downlink_library_load(const char *what, const char *name, const char *override_variable,
+                            const char *const *names, size_t name_count,
+                            const struct downlink_library_symbol *symbols, size_t symbol_count, char *message,
+                            size_t capacity) {
+    void *handle = downlink_library_open(what, override_variable, names, name_count, message, capacity);
+    if (!handle) return NULL;
+    return downlink_library_bind(handle, name, symbols, symbol_count, message, capacity) == 0 ? handle : NULL;
+}
+
 _Noreturn void downlink_library_fatal(const char *message) {
     fprintf(stderr, "downlink: %s\n", message);
     abort();

@@ -18,6 +18,11 @@ import Testing
         return path
     }
 
+    /// `downlink decode` of `l0` with testdata/synth's definitions into `out` as `format`.
+    func decode(_ l0: String, format: String, to out: URL, environment: [String: String]) throws -> CommandLineTests.Result {
+        try cli.downlink(environment: environment, ["decode", l0, "--definitions", Self.definitions, "--format", format, "-o", out.path])
+    }
+
     /// The shared objects the dynamic loader opened for a run (glibc's LD_DEBUG=files trace).
     func loadedLibraries(_ arguments: [String]) throws -> (CommandLineTests.Result, [String]) {
         let result = try cli.downlink(environment: ["LD_DEBUG": "files"], arguments)
@@ -70,8 +75,7 @@ import Testing
         let l0 = try level0(in: dir)
         let out = dir.appendingPathComponent("out")
         let missing = dir.appendingPathComponent("no-such-library.so").path
-        let result = try cli.downlink(environment: [variable: missing],
-                                      ["decode", l0, "--definitions", Self.definitions, "--format", format, "-o", out.path])
+        let result = try decode(l0, format: format, to: out, environment: [variable: missing])
         #expect(result.status != 0)
         #expect(result.status != 134 && result.status != 6, "aborted instead of reporting: \(result.stderr)")
         #expect(result.stderr.contains(library) && result.stderr.contains(missing) && result.stderr.contains(variable),
@@ -79,8 +83,7 @@ import Testing
         #expect(files(under: out).isEmpty, "left \(files(under: out))")
 
         // CDF products need neither library.
-        let cdf = try cli.downlink(environment: [variable: missing],
-                                   ["decode", l0, "--definitions", Self.definitions, "--format", "cdf", "-o", out.path])
+        let cdf = try decode(l0, format: "cdf", to: out, environment: [variable: missing])
         #expect(cdf.status == 0, "\(cdf.stderr)")
         #expect(!files(under: out).isEmpty)
     }
@@ -92,8 +95,7 @@ import Testing
         defer { try? FileManager.default.removeItem(at: dir) }
         let l0 = try level0(in: dir)
         let out = dir.appendingPathComponent("out")
-        let result = try cli.downlink(environment: [variable: "libz.so.1"],
-                                      ["decode", l0, "--definitions", Self.definitions, "--format", format, "-o", out.path])
+        let result = try decode(l0, format: format, to: out, environment: [variable: "libz.so.1"])
         #expect(result.status != 0)
         #expect(result.stderr.contains(message), "\(result.stderr)")
         #expect(files(under: out).isEmpty, "left \(files(under: out))")

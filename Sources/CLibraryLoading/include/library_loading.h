@@ -42,6 +42,15 @@ struct downlink_library_symbol {
 int downlink_library_bind(void *handle, const char *what, const struct downlink_library_symbol *symbols,
                           size_t count, char *message, size_t capacity);
 
+/// `downlink_library_open`, then `downlink_library_bind` with the library's short `name` in
+/// messages: the handle, or NULL with why in `message`.
+void *downlink_library_load(const char *what, const char *name, const char *override_variable,
+                            const char *const *names, size_t name_count,
+                            const struct downlink_library_symbol *symbols, size_t symbol_count, char *message,
+                            size_t capacity);
+
+#define DOWNLINK_COUNT(array) (sizeof(array) / sizeof *(array))
+
 #ifdef __cplusplus
 }
 #endif
