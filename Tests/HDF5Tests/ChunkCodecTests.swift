@@ -15,6 +15,26 @@ struct ChunkCodecTests {
         #expect(odd == [1, 4, 2, 5, 3, 6])
     }
 
+    /// Every element size the writer shuffles, over lengths with and without whole groups of eight
+    /// elements and with tail bytes, against the definition: byte k of element i goes to k * n + i.
+    @Test(arguments: [2, 3, 4, 8]) func shuffleEqualsTheDefinition(elementSize s: Int) {
+        var state: UInt64 = 0x9E37_79B9_7F4A_7C15 &* UInt64(s)
+        for elements in [0, 1, 7, 8, 9, 15, 16, 17, 1000, 1003] {
+            for tail in [0, 1, s - 1] where tail < s {
+                let input = (0..<(elements * s + tail)).map { _ -> UInt8 in
+                    state = state &* 6364136223846793005 &+ 1442695040888963407
+                    return UInt8(truncatingIfNeeded: state >> 33)
+                }
+                var expected = input
+                for i in 0..<elements { for k in 0..<s { expected[k * elements + i] = input[i * s + k] } }
+                var out = [UInt8](repeating: 0xEE, count: input.count)
+                input.withUnsafeBytes { i in out.withUnsafeMutableBytes { o in ChunkCodec.shuffle(i, elementSize: s, into: o) } }
+                let first = zip(out, expected).enumerated().first { $0.element.0 != $0.element.1 }?.offset
+                #expect(first == nil, "element size \(s), \(elements) elements, tail \(tail): first difference at byte \(first ?? -1)")
+            }
+        }
+    }
+
     @Test func incompressibleChunksAreStoredWithTheCompressorMasked() throws {
         var state: UInt64 = 0x1234_5678_9ABC_DEF0
         let noise = (0..<4096).map { _ -> UInt8 in
