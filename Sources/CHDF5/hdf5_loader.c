@@ -135,6 +135,8 @@ herr_t H5open(void) {
     require_library();
     herr_t status = forward_H5open();
     // The ids are assigned as the library initialises (and again should it be closed and reopened).
+    // Threads calling this at once store the same values; once set, they do not change while the
+    // library stays open (Downlink never closes it).
 #define COPY_GLOBAL(name) name = *library_##name;
     HDF5_GLOBALS(COPY_GLOBAL)
     return status;

@@ -34,8 +34,9 @@ final class EncodedChunk: @unchecked Sendable {
 ///
 /// Costs: at most `keptCount` buffers and `keptBytes` bytes stay allocated between writes. A buffer
 /// is reused for a request between half its size and its size, so that one variable's chunks (all
-/// the same bound) keep recycling the same few buffers; the oldest make room for new ones. `@unchecked Sendable` is sound: `kept` is
-/// only touched with `lock` held; a buffer taken out is owned by one chunk until it is given back.
+/// the same bound) keep recycling the same few buffers; the oldest make room for new ones.
+/// `@unchecked Sendable` is sound: `kept` and `allocated` are only touched with `lock` held; a
+/// buffer taken out is owned by one chunk until it is given back.
 final class ChunkMemory: @unchecked Sendable {
     static let shared = ChunkMemory()
     static let alignment = 64
