@@ -68,7 +68,8 @@ import Testing
         }
     }
 
-    @Test(arguments: [("hdf5", "DOWNLINK_LIBHDF5", "libhdf5"), ("fits", "DOWNLINK_LIBCFITSIO", "cfitsio")])
+    @Test(arguments: [("hdf5", "DOWNLINK_LIBHDF5", "libhdf5"), ("hdf5", "DOWNLINK_LIBHDF5_HL", "libhdf5_hl"),
+                      ("fits", "DOWNLINK_LIBCFITSIO", "cfitsio")])
     func aMissingLibraryIsAClearErrorAndWritesNothing(format: String, variable: String, library: String) throws {
         let dir = try cli.temporary()
         defer { try? FileManager.default.removeItem(at: dir) }
