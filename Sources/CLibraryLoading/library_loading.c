@@ -21,11 +21,10 @@ void *downlink_library_open(const char *what, const char *override_variable, con
     if (override && *override) {
         candidates = &override;
         count = 1;
-    }
-    if (override && *override)
         snprintf(message, capacity, "%s cannot be loaded from $%s", what, override_variable);
-    else
+    } else {
         snprintf(message, capacity, "%s is not installed or cannot be loaded", what);
+    }
     for (size_t i = 0; i < count; i++) {
         // RTLD_LOCAL: the library's symbols stay out of the global scope, so it cannot interpose
         // on anything else in the process; Downlink reaches them only through dlsym.
@@ -63,7 +62,9 @@ void *downlink_library_load(const char *what, const char *name, const char *over
                             size_t capacity) {
     void *handle = downlink_library_open(what, override_variable, names, name_count, message, capacity);
     if (!handle) return NULL;
-    return downlink_library_bind(handle, name, symbols, symbol_count, message, capacity) == 0 ? handle : NULL;
+    if (downlink_library_bind(handle, name, symbols, symbol_count, message, capacity) == 0) return handle;
+    dlclose(handle);
+    return NULL;
 }
 
 _Noreturn void downlink_library_fatal(const char *message) {
