@@ -4,8 +4,10 @@ import CHDF5
 /// so that files using it can be written and read in this process; per thread, turns off libhdf5's
 /// automatic printing of error stacks (errors are thrown as `HDF5Error` with the stack instead).
 ///
-/// Costs: opening libhdf5 and hdf5_hl (dlopen, about 4 ms of CPU with their dependencies), one `H5open` and one `H5Zregister` per process. Known limitation (libhdf5 1.10): after a
-/// write whose final flush fails, the library keeps that (already unlinked) file's handle until exit.
+/// Costs: opening libhdf5 and hdf5_hl with their dependencies (dlopen: 5-7 ms of CPU on the 2-core
+/// VM, measured with a C program that only opens them), one `H5open` and one `H5Zregister` per
+/// process. Known limitation (libhdf5 1.10): after a write whose final flush fails, the library
+/// keeps that (already unlinked) file's handle until exit.
 enum HDF5Library {
     /// Set up on first use (Swift runs a static initialiser exactly once, thread-safely).
     static let ready: Result<Void, HDF5Error> = {
