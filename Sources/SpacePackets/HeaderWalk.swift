@@ -439,21 +439,9 @@ struct HeaderWalk: ~Copyable {
                                Anomaly(kind: kind, file: file, offset: offset, apid: apid, length: length, sequenceCount: sequenceCount)))
     }
 
-    /// Every finding of the walk as `Anomaly`s, in walk (file) order, allocated once.
-    func walkAnomalies() -> [Anomaly] {
-        Self.anomalies(sequenceBreaks: sequenceBreaks, others: otherAnomalies, file: file)
-    }
-
-    static func anomalies(sequenceBreaks: [SequenceBreak], others: [(breaksBefore: Int, anomaly: Anomaly)], file: String) -> [Anomaly] {
-        var all: [Anomaly] = []
-        all.reserveCapacity(sequenceBreaks.count + others.count)
-        var next = 0
-        for (breaksBefore, anomaly) in others {
-            while next < breaksBefore { all.append(sequenceBreaks[next].anomaly(in: file)); next += 1 }
-            all.append(anomaly)
-        }
-        while next < sequenceBreaks.count { all.append(sequenceBreaks[next].anomaly(in: file)); next += 1 }
-        return all
+    /// Every finding of the walk, in walk (file) order.
+    func walkAnomalies() -> AnomalyList {
+        AnomalyList(file: file, breaks: sequenceBreaks, others: otherAnomalies)
     }
 }
 
@@ -465,8 +453,10 @@ struct SequenceBreak {
     var sequence: UInt16
     var expected: UInt16
 
+    var kind: Anomaly.Kind { sequence == (expected &- 1) & 0x3FFF ? .duplicatePacket : .sequenceGap }
+
     func anomaly(in file: String) -> Anomaly {
-        if sequence == (expected &- 1) & 0x3FFF {
+        if kind == .duplicatePacket {
             return Anomaly(kind: .duplicatePacket, file: file, offset: offset, apid: apid, sequenceCount: sequence)
         }
         return Anomaly(kind: .sequenceGap, file: file, offset: offset, apid: apid, sequenceCount: sequence,

@@ -14,11 +14,11 @@ extension HeaderWalk {
     /// Gathers the file-order records into per-APID columns and reassembles segments.
     ///
     /// A counting sort by APID over each run of rows (the walk's own and those of adopted chunks,
-    /// which are never copied together), then one gather per column and APID; a file of one APID
-    /// takes its records over without a copy (walked in chunks, the chunks' rows are first moved into
-    /// the real walk's columns: `joinAdoptedRowsOfOneAPID`). With `workers` > 1 and enough
-    /// rows, the runs are sorted side by side, then the APIDs (largest first) and the anomaly list
-    /// are built side by side.
+    /// which are never copied together), then one gather per APID writing its four columns; a file
+    /// of one APID takes its records over without a copy (walked in chunks, the chunks' rows are
+    /// first moved into the real walk's columns: `joinAdoptedRowsOfOneAPID`). With `workers` > 1
+    /// and enough rows, the runs are sorted side by side, then the APIDs (largest first) are built
+    /// side by side. The anomaly list takes the walk's findings as they are (`AnomalyList`).
     mutating func makeIndex(workers: Int = 1, minimumParallelRows: Int = HeaderWalk.minimumParallelRows) -> PacketIndex {
         joinAdoptedRowsOfOneAPID()
         records.trim()
@@ -46,40 +46,29 @@ extension HeaderWalk {
             if parallel { DispatchQueue.concurrentPerform(iterations: runs.count, execute: place) } else { for r in runs.indices { place(r) } }
         }
 
-        let built = IndexSlots(count: present.count + 1)
+        let built = IndexSlots(count: present.count)
         let file = self.file
-        let breaks = sequenceBreaks
-        let others = otherAnomalies
         let tally = Tally(pointer: self.tally)
-        // Slot 0: the walk's anomalies; then one slot an APID, the largest first.
+        // One slot an APID, the largest first.
         let jobs = present.sorted { tables.total(of: $0) > tables.total(of: $1) }
         let job: @Sendable (Int) -> Void = { k in
-            if k == 0 {
-                built.anomalies = Self.anomalies(sequenceBreaks: breaks, others: others, file: file)
-            } else {
-                built[k] = Self.packets(apid: jobs[k - 1], runs: sortRuns, tables: tables, single: single, tally: tally, file: file)
-            }
+            built[k] = Self.packets(apid: jobs[k], runs: sortRuns, tables: tables, single: single, tally: tally, file: file)
         }
         if parallel {
-            DispatchQueue.concurrentPerform(iterations: jobs.count + 1, execute: job)
+            DispatchQueue.concurrentPerform(iterations: jobs.count, execute: job)
         } else {
-            for k in 0...jobs.count { job(k) }
+            for k in jobs.indices { job(k) }
         }
-        let anomalies = built.anomalies
-        var allAnomalies = anomalies
+        var orphans: [Anomaly] = []
         var perAPID: [APIDPackets] = []
         perAPID.reserveCapacity(jobs.count)
-        for k in 1..<(jobs.count + 1) {
-            let (packets, orphans) = built[k]!
+        for k in jobs.indices {
+            let (packets, apidOrphans) = built[k]!
             perAPID.append(packets)
-            // (Appending nothing would still copy the whole list: it is shared with `anomalies`.)
-            if !orphans.isEmpty { allAnomalies += orphans }
+            orphans += apidOrphans
         }
         perAPID.sort { $0.apid < $1.apid }
-        // The walk records in file order; only orphan segments, found afterwards, need sorting in.
-        if allAnomalies.count > anomalies.count {
-            allAnomalies.sort { ($0.offset, $0.kind.rawValue) < ($1.offset, $1.kind.rawValue) }
-        }
+        let allAnomalies = AnomalyList(file: file, breaks: sequenceBreaks, others: otherAnomalies, later: orphans)
         return PacketIndex(
             file: file, fileSize: size, packetVersion: packetVersion, apids: perAPID, anomalies: allAnomalies, idlePackets: idlePackets,
             idleBytes: idleBytes, skippedBytes: skippedBytes, truncatedBytes: truncatedBytes)
@@ -131,78 +120,102 @@ extension HeaderWalk {
     }
 
     /// One APID's columns gathered from the runs, with its segments reassembled.
+    ///
+    /// One pass over the APID's rows writes all four columns: each row's records are read once,
+    /// and the second header word is split into sequence count and flags on the way, without a
+    /// temporary column of words (4 bytes a packet of fresh memory, and five more passes).
     private static func packets(apid: Int, runs: [RecordRun], tables: SortTables, single: Bool, tally: Tally,
                                 file: String) -> (APIDPackets, [Anomaly]) {
         let count = tables.total(of: apid)
-        let offsets: [Int]
-        let lengths: [UInt32]
-        // This APID's second header words, in file order: the walk's own column when it is taken
-        // over, else gathered.
-        let gathered: UnsafeMutablePointer<UInt32>?
-        let identities: [UInt32]
+        var offsets: [Int] = []
+        var lengths: [UInt32] = []
+        var sequenceCounts: [UInt16] = []
+        var flags: [SequenceFlags] = []
+        var summary = ColumnSummary()
         if single, runs.count == 1, runs[0].rows == 0..<runs[0].records.offsets.count {
             // One APID walked in one piece: the records are the index; take them over.
             offsets = runs[0].records.offsets
             lengths = runs[0].records.lengths
-            identities = runs[0].records.identities
-            gathered = nil
-        } else {
-            offsets = [Int](unsafeUninitializedCapacity: count) { buffer, initialized in
-                tables.gather(apid: apid, runs: runs, single: single, column: \.offsets, into: buffer.baseAddress!)
-                initialized = count
-            }
-            lengths = [UInt32](unsafeUninitializedCapacity: count) { buffer, initialized in
-                tables.gather(apid: apid, runs: runs, single: single, column: \.lengths, into: buffer.baseAddress!)
-                initialized = count
-            }
-            let words = UnsafeMutablePointer<UInt32>.allocate(capacity: max(count, 1))
-            tables.gather(apid: apid, runs: runs, single: single, column: \.identities, into: words)
-            gathered = words
-            identities = []
-        }
-        defer { gathered?.deallocate() }
-        var bytes = 0
-        lengths.withUnsafeBufferPointer { for length in $0 { bytes &+= Int(length) } }
-        var segmented = false
-        var sequenceCounts: [UInt16] = []
-        var flags: [SequenceFlags] = []
-        func split(_ words: UnsafePointer<UInt32>) {
-            sequenceCounts = [UInt16](unsafeUninitializedCapacity: count) { buffer, initialized in
-                var flagsAnd: UInt32 = 0xFFFF
-                for i in 0..<count {
-                    flagsAnd &= words[i]
-                    buffer[i] = UInt16(truncatingIfNeeded: words[i]) & 0x3FFF
+            runs[0].records.identities.withUnsafeBufferPointer { words in
+                lengths.withUnsafeBufferPointer { lengths in
+                    sequenceCounts = [UInt16](unsafeUninitializedCapacity: count) { counts, countsDone in
+                        flags = [SequenceFlags](unsafeUninitializedCapacity: count) { flags, flagsDone in
+                            flags.withMemoryRebound(to: UInt8.self) { flags in
+                                summary = Self.split(words: words.baseAddress!, lengths: lengths.baseAddress!, count: count,
+                                                     sequenceCounts: counts.baseAddress!, flags: flags.baseAddress!)
+                            }
+                            flagsDone = count
+                        }
+                        countsDone = count
+                    }
                 }
-                segmented = flagsAnd & 0xC000 != 0xC000
-                initialized = count
             }
-            flags = [SequenceFlags](unsafeUninitializedCapacity: count) { buffer, initialized in
-                // SequenceFlags' cases are declared in raw-value order, so its in-memory tag is
-                // its raw value: the two flag bits store directly.
-                buffer.withMemoryRebound(to: UInt8.self) { raw in
-                    for i in 0..<count { raw[i] = UInt8(truncatingIfNeeded: words[i] >> 14) & 3 }
-                }
-                initialized = count
-            }
-        }
-        if let gathered {
-            split(gathered)
         } else {
-            identities.withUnsafeBufferPointer { split($0.baseAddress ?? UnsafePointer(bitPattern: MemoryLayout<UInt32>.alignment)!) }
+            offsets = [Int](unsafeUninitializedCapacity: count) { offsetsOut, offsetsDone in
+                lengths = [UInt32](unsafeUninitializedCapacity: count) { lengthsOut, lengthsDone in
+                    sequenceCounts = [UInt16](unsafeUninitializedCapacity: count) { countsOut, countsDone in
+                        flags = [SequenceFlags](unsafeUninitializedCapacity: count) { flagsOut, flagsDone in
+                            flagsOut.withMemoryRebound(to: UInt8.self) { flagsOut in
+                                summary = tables.gather(
+                                    apid: apid, runs: runs, single: single,
+                                    into: PacketColumnsOut(offsets: offsetsOut.baseAddress!, lengths: lengthsOut.baseAddress!,
+                                                           sequenceCounts: countsOut.baseAddress!, flags: flagsOut.baseAddress!))
+                            }
+                            flagsDone = count
+                        }
+                        countsDone = count
+                    }
+                    lengthsDone = count
+                }
+                offsetsDone = count
+            }
         }
         let t = tally.pointer[apid]
         var packets = APIDPackets(
             apid: UInt16(apid), offsets: offsets, lengths: lengths, sequenceCounts: sequenceCounts,
-            sequenceFlags: flags, bytes: bytes, minimumLength: t.minimumLength, maximumLength: t.maximumLength,
+            sequenceFlags: flags, bytes: summary.bytes, minimumLength: t.minimumLength, maximumLength: t.maximumLength,
             gaps: t.gaps, missingPackets: t.missing, duplicates: t.duplicates, logicalPackets: nil)
         var orphans: [Anomaly] = []
-        if segmented {
+        if summary.segmented {
             let assembled = SegmentAssembler.assemble(packets, file: file)
             packets.logicalPackets = assembled.logicalPackets
             orphans = assembled.orphans
         }
         return (packets, orphans)
     }
+
+    /// Splits taken-over second header words into sequence counts and flags, and sums lengths.
+    @inline(__always)
+    fileprivate static func split(words: UnsafePointer<UInt32>, lengths: UnsafePointer<UInt32>, count: Int,
+                                  sequenceCounts: UnsafeMutablePointer<UInt16>, flags: UnsafeMutablePointer<UInt8>) -> ColumnSummary {
+        var bytes = 0
+        var flagsAnd: UInt32 = 0xFFFF
+        for i in 0..<count {
+            let word = words[i]
+            flagsAnd &= word
+            sequenceCounts[i] = UInt16(truncatingIfNeeded: word) & 0x3FFF
+            // SequenceFlags' cases are declared in raw-value order, so its in-memory tag is its
+            // raw value: the two flag bits store directly.
+            flags[i] = UInt8(truncatingIfNeeded: word >> 14) & 3
+            bytes &+= Int(lengths[i])
+        }
+        return ColumnSummary(bytes: bytes, segmented: flagsAnd & 0xC000 != 0xC000)
+    }
+}
+
+/// Where one APID's gathered columns go (uninitialised memory of the APID's row count).
+private struct PacketColumnsOut {
+    let offsets: UnsafeMutablePointer<Int>
+    let lengths: UnsafeMutablePointer<UInt32>
+    let sequenceCounts: UnsafeMutablePointer<UInt16>
+    let flags: UnsafeMutablePointer<UInt8>
+}
+
+/// What a gather learns on the way: the APID's bytes, and whether any packet is a segment
+/// (sequence flags other than unsegmented).
+private struct ColumnSummary {
+    var bytes = 0
+    var segmented = false
 }
 
 /// The walk's per-APID tallies, read by `makeIndex`'s builders. Invariant: not written while
@@ -288,33 +301,52 @@ private final class SortTables: @unchecked Sendable {
         }
     }
 
-    /// One APID's values of one records column, in file order. With a single APID (no `order`)
-    /// each run's rows are copied whole.
-    func gather<T>(apid: Int, runs: [RecordRun], single: Bool, column: KeyPath<PacketRecords, [T]>,
-                   into out: UnsafeMutablePointer<T>) {
+    /// One APID's rows of every run, in file order, into its four columns. With a single APID (no
+    /// `order`) each run's rows are read in sequence.
+    func gather(apid: Int, runs: [RecordRun], single: Bool, into out: PacketColumnsOut) -> ColumnSummary {
         var written = 0
+        var bytes = 0
+        var flagsAnd: UInt32 = 0xFFFF
         for (r, run) in runs.enumerated() {
             let n = counts[r * 2048 + apid]
             guard n > 0 else { continue }
-            run.records[keyPath: column].withUnsafeBufferPointer { source in
-                if single {
-                    (out + written).update(from: source.baseAddress! + run.rows.lowerBound, count: n)
-                } else {
-                    let rows = order + starts[r * 2048 + apid]
-                    for i in 0..<n { out[written + i] = source[Int(rows[i])] }
+            let rows = order + starts[r * 2048 + apid]
+            let first = run.rows.lowerBound
+            run.records.offsets.withUnsafeBufferPointer { offsets in
+                run.records.lengths.withUnsafeBufferPointer { lengths in
+                    run.records.identities.withUnsafeBufferPointer { identities in
+                        let (offsets, lengths, identities) = (offsets.baseAddress!, lengths.baseAddress!, identities.baseAddress!)
+                        @inline(__always) func copy(row: Int, to i: Int) {
+                            let word = identities[row]
+                            let length = lengths[row]
+                            out.offsets[i] = offsets[row]
+                            out.lengths[i] = length
+                            out.sequenceCounts[i] = UInt16(truncatingIfNeeded: word) & 0x3FFF
+                            // SequenceFlags' cases are declared in raw-value order, so its
+                            // in-memory tag is its raw value: the two flag bits store directly.
+                            out.flags[i] = UInt8(truncatingIfNeeded: word >> 14) & 3
+                            flagsAnd &= word
+                            bytes &+= Int(length)
+                        }
+                        if single {
+                            for i in 0..<n { copy(row: first + i, to: written + i) }
+                        } else {
+                            for i in 0..<n { copy(row: Int(rows[i]), to: written + i) }
+                        }
+                    }
                 }
             }
             written += n
         }
+        return ColumnSummary(bytes: bytes, segmented: flagsAnd & 0xC000 != 0xC000)
     }
 }
 
-/// What `makeIndex`'s builders return. Invariant: slot k (slot 0: the anomaly list) is written by
-/// exactly one builder, and read only after all have finished.
+/// What `makeIndex`'s builders return. Invariant: slot k is written by exactly one builder, and
+/// read only after all have finished.
 private final class IndexSlots: @unchecked Sendable {
     private let slots: UnsafeMutablePointer<(APIDPackets, [Anomaly])?>
     private let count: Int
-    var anomalies: [Anomaly] = []
 
     init(count: Int) {
         self.count = count

@@ -11,7 +11,7 @@ public struct PacketIndex: Sendable, Equatable {
     /// One entry per APID present (idle packets excluded), in ascending APID order.
     public internal(set) var apids: [APIDPackets]
     /// Every finding, in ascending byte offset.
-    public internal(set) var anomalies: [Anomaly]
+    public internal(set) var anomalies: AnomalyList
     /// Idle packets (APID 2047): counted, not indexed.
     public internal(set) var idlePackets: Int
     public internal(set) var idleBytes: Int

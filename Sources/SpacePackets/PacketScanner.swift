@@ -70,7 +70,7 @@ public enum PacketScanner {
     /// no junk (a lone "packet" right next to junk is most likely junk itself).
     static func learnedAPIDs(_ index: PacketIndex) -> Set<UInt16> {
         var junkEdges = Set<Int>()
-        for anomaly in index.anomalies where anomaly.kind == .skippedBytes {
+        for anomaly in index.anomalies.exceptSequenceBreaks where anomaly.kind == .skippedBytes {
             junkEdges.insert(anomaly.offset)
             junkEdges.insert(anomaly.offset + (anomaly.length ?? 0))
         }

@@ -34,7 +34,7 @@ public struct ScanSummary: Sendable, Codable {
 
     public var files: [File]
     public var apids: [APID]
-    public var anomalies: [Anomaly]
+    public var anomalies: AnomalyList
     public var packets: Int
     public var bytes: Int
     public var idlePackets: Int
@@ -84,8 +84,8 @@ public struct ScanSummary: Sendable, Codable {
             byAPID[apid]!.lastTime = last.description
         }
         apids = byAPID.values.sorted { $0.apid < $1.apid }
-        // One file's findings are shared, not copied (a concatenated file can have a million).
-        anomalies = scanned.count == 1 ? scanned[0].index.anomalies : scanned.flatMap(\.index.anomalies)
+        // Findings are shared, not copied (a concatenated file can have a million).
+        anomalies = AnomalyList(concatenating: scanned.map(\.index.anomalies))
         packets = apids.reduce(0) { $0 + $1.packets }
         bytes = files.reduce(0) { $0 + $1.bytes }
         idlePackets = files.reduce(0) { $0 + $1.idlePackets }

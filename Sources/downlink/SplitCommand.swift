@@ -45,7 +45,7 @@ struct SplitCommand: AsyncParsableCommand {
             stopwatch.report(["scan": scan, "split": split], bytes: scanned.reduce(0) { $0 + $1.index.fileSize },
                              packets: outputs.reduce(0) { $0 + $1.packets })
         }
-        let anomalies = scanned.flatMap(\.index.anomalies)
+        let anomalies = AnomalyList(concatenating: scanned.map(\.index.anomalies))
         if json {
             let rows = outputs.map { ["apid": "\($0.apid)", "path": $0.path, "packets": "\($0.packets)", "bytes": "\($0.bytes)"] }
             let encoder = JSONEncoder()

@@ -18,7 +18,7 @@ import Testing
         let (bytes, truth) = try PacketSynthesizer.bytes(plan)
         #expect(bytes.count == truth.bytes, sourceLocation: sourceLocation)
         let index = scan(bytes, file: "", rules: rules)
-        #expect(index.anomalies == truth.expectedAnomalies, sourceLocation: sourceLocation)
+        #expect(Array(index.anomalies) == truth.expectedAnomalies, sourceLocation: sourceLocation)
         #expect(index.apids.map(\.apid) == truth.apids.map(\.apid), sourceLocation: sourceLocation)
         for (found, expected) in zip(index.apids, truth.apids) {
             #expect(found.count == expected.packets, "APID \(found.apid) packets", sourceLocation: sourceLocation)
@@ -193,7 +193,7 @@ import Testing
         let (bytes, truth) = try PacketSynthesizer.bytes(plan)
         for rules in [ScanRules(knownAPIDs: [100, 200, 300, 1251]), ScanRules()] {
             let index = scan(bytes, file: "", rules: rules)
-            #expect(index.anomalies == truth.expectedAnomalies)
+            #expect(Array(index.anomalies) == truth.expectedAnomalies)
             #expect(index.apids.map(\.count) == truth.apids.map(\.packets))
             #expect(index.apids.map(\.logicalPacketCount) == truth.apids.map(\.logicalPackets))
             checkAccounting(index)
