@@ -33,8 +33,10 @@ enum ChunkedWalk {
     static let minimumChunkBytes = 4 << 20
     /// Headers that must chain, exactly adjacent, for a chunk to start at the first.
     static let synchronisationDepth = 4
-    /// Bytes a speculative walk covers between looks at whether the real walk wants its chunk back.
-    static let sliceBytes = 1 << 20
+    /// Bytes a speculative walk covers between looks at whether the real walk wants its chunk back:
+    /// long enough to be cut in lanes (see `LanePlan`), short enough that the real walk waits
+    /// at most a millisecond or two.
+    static let sliceBytes = 16 << 20
 
     /// What the real walk does on reaching a chunk whose speculative walk has not finished.
     enum Lateness: Sendable {
@@ -251,6 +253,7 @@ extension HeaderWalk {
         tally = .allocate(capacity: 2048)
         tally.initialize(repeating: APIDTally(), count: 2048)
         records = PacketRecords(capacity: capacity)
+        lanes = real.lanes
         speculative = true
     }
 
@@ -343,6 +346,7 @@ extension HeaderWalk {
         for apid in 0..<2048 where chunk.allowed[apid] { allowed[apid] = true }
         idlePackets += chunk.idlePackets
         idleBytes += chunk.idleBytes
+        laneRows += chunk.laneRows
     }
 }
 

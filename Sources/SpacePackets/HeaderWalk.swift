@@ -56,6 +56,12 @@ struct HeaderWalk: ~Copyable {
     /// Chunks' records taken over by `adopt`, each with the row count of `records` when it was:
     /// the file's rows are this walk's and the chunks', interleaved in that order (see `makeIndex`).
     var adopted: [(at: Int, records: PacketRecords)] = []
+    /// How long stretches are cut into lanes (see `laneWalk`), and the offset before which lanes
+    /// are not tried again after they stopped short.
+    var lanes = LanePlan()
+    var laneRetryAt = 0
+    /// Rows recorded by lanes (and kept), for tests and measurements.
+    var laneRows = 0
 
     init(bytes: UnsafeRawBufferPointer, file: String, rules: ScanRules) {
         self.bytes = bytes
@@ -148,7 +154,15 @@ struct HeaderWalk: ~Copyable {
                 progress?(position)
                 nextReport = position &+ progressStep
             }
-            position = fastPath(from: position, limit: min(nextReport, stop &- 1, n &- PrimaryHeader.byteCount))
+            let limit = min(nextReport, stop &- 1, n &- PrimaryHeader.byteCount)
+            // A clean probe first, then lanes (see `laneWalk`), then the fast path again from
+            // wherever the lanes stopped.
+            let probeLimit = min(limit, position &+ lanes.probeBytes)
+            position = fastPath(from: position, limit: probeLimit)
+            if position > probeLimit, position <= limit {
+                position = laneWalk(from: position, limit: limit)
+                position = fastPath(from: position, limit: limit)
+            }
             guard position < stop, position <= n &- PrimaryHeader.byteCount, position < nextReport else { continue }
             if records.count == records.capacity { records.grow() }
             // The fast path stopped here: the general path decides (idle packets, new APIDs,
@@ -423,7 +437,7 @@ struct HeaderWalk: ~Copyable {
         }
     }
 
-    private mutating func sequenceBreak(at offset: Int, apid: UInt16, sequence: Int32, last: Int32, expected: Int32) {
+    mutating func sequenceBreak(at offset: Int, apid: UInt16, sequence: Int32, last: Int32, expected: Int32) {
         let entry = tally + Int(apid)
         if sequence == last {
             entry.pointee.duplicates += 1

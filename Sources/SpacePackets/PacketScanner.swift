@@ -45,25 +45,51 @@ public enum PacketScanner {
         minimumChunkBytes: Int = ChunkedWalk.minimumChunkBytes, minimumParallelRows: Int = HeaderWalk.minimumParallelRows,
         lateness: ChunkedWalk.Lateness = .takeOver, sliceBytes: Int = ChunkedWalk.sliceBytes, helperSlices: Int? = nil
     ) -> (index: PacketIndex, adoptedChunks: Int) {
+        let outcome = scanOutcome(bytes, file: file, rules: rules, progress: progress, workers: workers,
+                                  minimumChunkBytes: minimumChunkBytes, minimumParallelRows: minimumParallelRows,
+                                  lateness: lateness, sliceBytes: sliceBytes, helperSlices: helperSlices)
+        return (outcome.index, outcome.adoptedChunks)
+    }
+
+    /// What a scan found, and how: chunks adopted (`ChunkedWalk`) and rows recorded by lanes
+    /// (`HeaderWalk.laneWalk`). Tests choose the lane sizes (`lanes`).
+    struct Outcome {
+        var index: PacketIndex
+        var adoptedChunks: Int
+        var laneRows: Int
+    }
+
+    static func scanOutcome(
+        _ bytes: UnsafeRawBufferPointer, file: String, rules: ScanRules = ScanRules(),
+        progress: ((Int) -> Void)? = nil, workers: Int = defaultWorkers,
+        minimumChunkBytes: Int = ChunkedWalk.minimumChunkBytes, minimumParallelRows: Int = HeaderWalk.minimumParallelRows,
+        lateness: ChunkedWalk.Lateness = .takeOver, sliceBytes: Int = ChunkedWalk.sliceBytes, helperSlices: Int? = nil,
+        lanes: LanePlan = LanePlan()
+    ) -> Outcome {
         guard bytes.count > 0, bytes.baseAddress != nil else {
-            return (PacketIndex(file: file, fileSize: 0, packetVersion: 0, apids: [], anomalies: [], idlePackets: 0,
-                                idleBytes: 0, skippedBytes: 0, truncatedBytes: 0), 0)
+            return Outcome(index: PacketIndex(file: file, fileSize: 0, packetVersion: 0, apids: [], anomalies: [], idlePackets: 0,
+                                              idleBytes: 0, skippedBytes: 0, truncatedBytes: 0), adoptedChunks: 0, laneRows: 0)
         }
         let chunks = max(1, min(workers, bytes.count / max(minimumChunkBytes, 1)))
         var walk = HeaderWalk(bytes: bytes, file: file, rules: rules)
+        walk.lanes = lanes
         var adopted = ChunkedWalk.run(&walk, chunks: chunks, progress: progress, progressStep: progressStep, lateness: lateness,
                                       sliceBytes: sliceBytes, helperSlices: helperSlices)
         let index = walk.makeIndex(workers: workers, minimumParallelRows: minimumParallelRows)
-        guard rules.knownAPIDs == nil, index.skippedBytes > 0 else { return (index, adopted) }
+        guard rules.knownAPIDs == nil, index.skippedBytes > 0 else {
+            return Outcome(index: index, adoptedChunks: adopted, laneRows: walk.laneRows)
+        }
         // Junk without a known APID set: a new APID next to junk is hard to tell from junk, so
         // scan again knowing the APIDs the first pass found. Clean files never pay for this.
         var learned = rules
         learned.knownAPIDs = learnedAPIDs(index)
         learned.packetVersion = index.packetVersion.map { .exactly($0) } ?? .any
         var second = HeaderWalk(bytes: bytes, file: file, rules: learned)
+        second.lanes = lanes
         adopted += ChunkedWalk.run(&second, chunks: chunks, progress: nil, progressStep: progressStep, lateness: lateness,
                                    sliceBytes: sliceBytes, helperSlices: helperSlices)
-        return (second.makeIndex(workers: workers, minimumParallelRows: minimumParallelRows), adopted)
+        return Outcome(index: second.makeIndex(workers: workers, minimumParallelRows: minimumParallelRows), adoptedChunks: adopted,
+                       laneRows: second.laneRows)
     }
 
     /// APIDs a first pass believes: those with two packets or more, and lone packets that touch
