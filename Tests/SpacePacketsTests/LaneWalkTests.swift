@@ -8,14 +8,14 @@ import Testing
 /// production so that their seams fall everywhere in small inputs; each comparison also asserts
 /// that lanes did record rows, so that it cannot pass by never using them.
 @Suite struct LaneWalkTests {
-    static let noLanes = LanePlan(minimumLaneBytes: 1, maximumLanes: 0, minimumLanes: 1, retryBytes: 0, probeBytes: 0, minimumMeanLength: 0)
+    static let noLanes = LanePlan(minimumLaneBytes: 1, maximumLanes: 0, minimumLanes: 1, retryBytes: 0, probeBytes: 0, minimumMeanLength: 0, maximumRegularShare: 1)
 
     /// Lane plans from tiny lanes tried at once and retried at once to a few large ones after a
     /// probe.
     static let plans = [
-        LanePlan(minimumLaneBytes: 64, maximumLanes: 7, minimumLanes: 2, retryBytes: 0, probeBytes: 0, minimumMeanLength: 0),
-        LanePlan(minimumLaneBytes: 512, maximumLanes: 32, minimumLanes: 2, retryBytes: 1000, probeBytes: 600, minimumMeanLength: 0),
-        LanePlan(minimumLaneBytes: 4096, maximumLanes: 4, minimumLanes: 4, retryBytes: 0, probeBytes: 5000, minimumMeanLength: 20),
+        LanePlan(minimumLaneBytes: 64, maximumLanes: 7, minimumLanes: 2, retryBytes: 0, probeBytes: 0, minimumMeanLength: 0, maximumRegularShare: 1),
+        LanePlan(minimumLaneBytes: 512, maximumLanes: 32, minimumLanes: 2, retryBytes: 1000, probeBytes: 600, minimumMeanLength: 0, maximumRegularShare: 1),
+        LanePlan(minimumLaneBytes: 4096, maximumLanes: 4, minimumLanes: 4, retryBytes: 0, probeBytes: 5000, minimumMeanLength: 20, maximumRegularShare: 1),
     ]
 
     /// Compares each lane plan, walked serially and in chunks, with the walk without lanes;
@@ -104,6 +104,23 @@ import Testing
         let outcome = bytes.withUnsafeBytes { PacketScanner.scanOutcome($0, file: "t.bin", workers: 1, lanes: short) }
         #expect(outcome.laneRows == 0)
         #expect(outcome.index.packetCount == 3000)
+    }
+
+    /// A regular stream (every packet as long as the one before) is left to the fast path's own
+    /// prefetch; the same plan cuts an irregular one in lanes.
+    @Test func regularStreamsAreNotCutInLanes() throws {
+        var plan = LanePlan(minimumLaneBytes: 1024, maximumLanes: 8, minimumLanes: 2, retryBytes: 0, probeBytes: 4096)
+        plan.minimumMeanLength = 0
+        for regular in [true, false] {
+            var bytes: [UInt8] = []
+            for i in 0..<2000 {
+                let length = regular ? 500 : 300 + (i * 7919) % 400
+                bytes += packet(apid: 9, sequence: UInt16(i), payload: [UInt8](repeating: 1, count: length))
+            }
+            let outcome = bytes.withUnsafeBytes { PacketScanner.scanOutcome($0, file: "t.bin", workers: 1, lanes: plan) }
+            #expect((outcome.laneRows == 0) == regular, "regular: \(regular), lane rows \(outcome.laneRows)")
+            #expect(outcome.index.packetCount == 2000)
+        }
     }
 
     @Test func realFiles() throws {
