@@ -42,10 +42,11 @@ let package = Package(
         .target(name: "CPrefetch"),
         // O_DIRECT, which Glibc's Swift module leaves out: large outputs bypass the page cache.
         .target(name: "CDirectIO"),
-        .target(name: "SpacePackets", dependencies: ["CPrefetch", "CDirectIO"], swiftSettings: hotPathSettings),
+        .target(name: "SpacePackets", dependencies: ["CPrefetch", "CDirectIO", "CPageMapping"], swiftSettings: hotPathSettings),
         .target(name: "PacketDefinitions"),
-        // mremap(2), which glibc declares variadic and Swift cannot call: Dataset's column memory moves
-        // already-faulted pages between large columns instead of faulting fresh ones.
+        // mremap(2), which glibc declares variadic and Swift cannot call: Dataset's column memory (and the
+        // scan's store of sequence breaks) moves already-faulted pages to a grown mapping instead of
+        // faulting fresh ones.
         .target(name: "CPageMapping"),
         .target(name: "Dataset", dependencies: ["CPageMapping"]),
         .target(name: "Decom", dependencies: ["SpacePackets", "PacketDefinitions", "Dataset", "CPrefetch"], swiftSettings: hotPathSettings),

@@ -15,7 +15,7 @@ public struct AnomalyList: RandomAccessCollection, Sendable, Hashable, Codable, 
     /// `breaks[i - (number of positions below i)]`.
     fileprivate struct Part: Sendable {
         var file: String
-        var breaks: [SequenceBreak]
+        var breaks: SequenceBreakStore
         var others: [Anomaly]
         var positions: [Int]
         var count: Int { breaks.count + others.count }
@@ -52,7 +52,7 @@ public struct AnomalyList: RandomAccessCollection, Sendable, Hashable, Codable, 
     public init(_ anomalies: [Anomaly]) {
         parts = []
         ends = []
-        append(Part(file: "", breaks: [], others: anomalies, positions: Array(anomalies.indices)))
+        append(Part(file: "", breaks: SequenceBreakStore(), others: anomalies, positions: Array(anomalies.indices)))
     }
 
     public init(arrayLiteral anomalies: Anomaly...) {
@@ -71,6 +71,11 @@ public struct AnomalyList: RandomAccessCollection, Sendable, Hashable, Codable, 
     /// findings (orphan segments, found per APID after the walk) in any order, sorted in by
     /// (offset, kind).
     init(file: String, breaks: [SequenceBreak], others: [(breaksBefore: Int, anomaly: Anomaly)], later: [Anomaly] = []) {
+        self.init(file: file, breaks: SequenceBreakStore(breaks), others: others, later: later)
+    }
+
+    /// The same, taking the walk's own store of breaks (no longer appended to).
+    init(file: String, breaks: SequenceBreakStore, others: [(breaksBefore: Int, anomaly: Anomaly)], later: [Anomaly] = []) {
         var placed = others
         if !later.isEmpty {
             for anomaly in later {
@@ -85,7 +90,7 @@ public struct AnomalyList: RandomAccessCollection, Sendable, Hashable, Codable, 
     }
 
     /// How many of `breaks` (in ascending offset) sort before `anomaly` by (offset, kind).
-    private static func breaks(_ breaks: [SequenceBreak], before anomaly: Anomaly) -> Int {
+    private static func breaks(_ breaks: SequenceBreakStore, before anomaly: Anomaly) -> Int {
         var low = 0
         var high = breaks.count
         while low < high {

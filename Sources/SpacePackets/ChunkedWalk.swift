@@ -328,9 +328,10 @@ extension HeaderWalk {
             tally[apid].maximumLength = max(tally[apid].maximumLength, theirs.maximumLength)
         }
         // Both lists are in file order: merge.
-        sequenceBreaks.reserveCapacity(sequenceBreaks.count + chunk.sequenceBreaks.count + seam.count)
+        sequenceBreaks.reserve(sequenceBreaks.count + chunk.sequenceBreaks.count + seam.count)
         var next = 0
-        for found in chunk.sequenceBreaks {
+        for i in 0..<chunk.sequenceBreaks.count {
+            let found = chunk.sequenceBreaks[i]
             while next < seam.count, seam[next].offset < found.offset {
                 sequenceBreaks.append(seam[next])
                 next += 1

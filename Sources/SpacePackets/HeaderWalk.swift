@@ -37,12 +37,10 @@ struct HeaderWalk: ~Copyable {
     let allowed: UnsafeMutablePointer<Bool>
     let tally: UnsafeMutablePointer<APIDTally>
     var records: PacketRecords
-    /// Sequence gaps and duplicates as the walk finds them, 16 bytes each: in a file concatenated
-    /// from pieces they can be one packet in six, and a growing array of full `Anomaly`s (72 bytes
-    /// and a retained file name each) showed in the profile as copies and fresh pages. They become
-    /// `Anomaly`s once, at their exact count, in `makeIndex`. (The scan time of the CYGNSS replica
-    /// did not change measurably; the array just stopped growing by doubling.)
-    var sequenceBreaks: [SequenceBreak] = []
+    /// Sequence gaps and duplicates as the walk finds them, 16 bytes each (in a file concatenated
+    /// from pieces they can be one packet in six); they become `Anomaly`s only when the index's
+    /// `AnomalyList` is read.
+    var sequenceBreaks = SequenceBreakStore()
     /// The other (rare) findings, each with the number of sequence breaks recorded before it, so
     /// that `makeIndex` can merge both in walk order.
     var otherAnomalies: [(breaksBefore: Int, anomaly: Anomaly)] = []
@@ -453,10 +451,6 @@ struct HeaderWalk: ~Copyable {
                                Anomaly(kind: kind, file: file, offset: offset, apid: apid, length: length, sequenceCount: sequenceCount)))
     }
 
-    /// Every finding of the walk, in walk (file) order.
-    func walkAnomalies() -> AnomalyList {
-        AnomalyList(file: file, breaks: sequenceBreaks, others: otherAnomalies)
-    }
 }
 
 /// A sequence gap or duplicate as the walk records it (see `HeaderWalk.sequenceBreaks`): a duplicate
