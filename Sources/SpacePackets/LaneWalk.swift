@@ -10,7 +10,8 @@ import Darwin
 struct LanePlan: Sendable {
     /// Below this many bytes a lane does not repay finding its first header.
     var minimumLaneBytes = 512 << 10
-    /// Lanes walked at once: about as many header loads as one core keeps in flight, and more.
+    /// Lanes walked at once: enough to keep a core's outstanding loads busy (the C model of the
+    /// walk still gained from 16 to 32).
     var maximumLanes = 32
     /// Fewer lanes than this and the stretch is walked as one.
     var minimumLanes = 4
@@ -62,8 +63,9 @@ extension HeaderWalk {
         let span = limit &- start
         let laneCount = min(plan.maximumLanes, span / max(plan.minimumLaneBytes, 1))
         guard laneCount >= plan.minimumLanes else { return start }
-        // Spare rows for the stretch at the density walked so far, with a quarter to spare:
-        // a lane that fills its share stops there, and the lanes after it are walked again.
+        // Spare rows for the stretch at the density walked so far, with a quarter to spare (a
+        // lane that fills its share stops there, and the lanes after it are walked again); the
+        // records grow at most once here.
         let walkedRows = records.count + adopted.reduce(0) { $0 + $1.records.count }
         let walkedBytes = records.count > 0 ? start &- records.offsets[0] : 0
         let density = walkedRows > 0 && walkedBytes > 0 ? Double(walkedRows) / Double(walkedBytes) : 1.0 / 64
@@ -72,7 +74,7 @@ extension HeaderWalk {
             return start
         }
         let wanted = Int(Double(span) * density * 1.25) + laneCount * 4
-        while records.capacity &- records.count < wanted { records.grow() }
+        if records.capacity &- records.count < wanted { records.grow() }
         let spareRows = records.capacity &- records.count
 
         // Lane j walks [starts[j], ends[j]): it stops at or past the next lane's first header (the
@@ -104,9 +106,9 @@ extension HeaderWalk {
             let laneBytes = ends[j] &- starts[j]
             // The lane's share of the spare rows, as its share of the stretch's bytes (the rows
             // lanes leave unused stay spare: the lanes' rows are moved together).
-            let share = Int((Double(spareRows) * Double(min(laneBytes, span)) / Double(span + 1)).rounded(.down))
+            let rowShare = Int((Double(spareRows) * Double(min(laneBytes, span)) / Double(span + 1)).rounded(.down))
             rows[j] = row
-            row = min(row &+ share, records.capacity)
+            row = min(row &+ rowShare, records.capacity)
             rowLimits[j] = row
         }
 
