@@ -10,6 +10,20 @@ struct APIDTally {
     var duplicates = 0
     var minimumLength = Int.max
     var maximumLength = 0
+
+    /// Notes a packet the walk takes: its length, and its sequence count against the APID's one
+    /// before. Returns that previous count when this one does not follow it (a gap or a
+    /// duplicate, for the walk to record), else nil.
+    @inline(__always)
+    mutating func take(length: Int, sequence: Int32) -> Int32? {
+        if length != minimumLength {
+            if length < minimumLength { minimumLength = length }
+            if length > maximumLength { maximumLength = length }
+        }
+        let last = lastSequence
+        lastSequence = sequence
+        return sequence != (last &+ 1) & 0x3FFF && last >= 0 ? last : nil
+    }
 }
 
 /// One pass over the primary headers of a mapped file: the scan's engine.
@@ -269,15 +283,8 @@ struct HeaderWalk: ~Copyable {
             identities[count] = UInt32(truncatingIfNeeded: apid) << 16 | (first & 0xFFFF)
             lengths[count] = UInt32(truncatingIfNeeded: length)
             count &+= 1
-            let entry = tally + apid
-            if length != entry.pointee.minimumLength {
-                if length < entry.pointee.minimumLength { entry.pointee.minimumLength = length }
-                if length > entry.pointee.maximumLength { entry.pointee.maximumLength = length }
-            }
             let sequence = Int32(truncatingIfNeeded: first & 0x3FFF)
-            let last = entry.pointee.lastSequence
-            entry.pointee.lastSequence = sequence
-            if sequence != (last &+ 1) & 0x3FFF, last >= 0 {
+            if let last = (tally + apid).pointee.take(length: length, sequence: sequence) {
                 sequenceBreak(at: position, apid: UInt16(apid), sequence: sequence, last: last, expected: (last + 1) & 0x3FFF)
             }
             position = next
@@ -422,15 +429,8 @@ struct HeaderWalk: ~Copyable {
             return
         }
         records.append(offset: offset, apid: apid, word1: header.word1, length: length)
-        let entry = tally + Int(apid)
-        if length != entry.pointee.minimumLength {
-            if length < entry.pointee.minimumLength { entry.pointee.minimumLength = length }
-            if length > entry.pointee.maximumLength { entry.pointee.maximumLength = length }
-        }
         let sequence = Int32(header.word1 & 0x3FFF)
-        let last = entry.pointee.lastSequence
-        entry.pointee.lastSequence = sequence
-        if sequence != (last &+ 1) & 0x3FFF, last >= 0 {
+        if let last = (tally + Int(apid)).pointee.take(length: length, sequence: sequence) {
             sequenceBreak(at: offset, apid: apid, sequence: sequence, last: last, expected: (last + 1) & 0x3FFF)
         }
     }

@@ -171,22 +171,10 @@ extension HeaderWalk {
         defer { live.deallocate() }
         for j in 0..<count { live[j] = j }
         var liveCount = count
-        // The columns move out of `records` while written (as in the fast path), so that writing
-        // them does not copy them; each lane writes only its own rows.
-        var offsetsColumn = records.offsets
-        var identitiesColumn = records.identities
-        var lengthsColumn = records.lengths
-        records.offsets = []
-        records.identities = []
-        records.lengths = []
-        defer {
-            records.offsets = offsetsColumn
-            records.identities = identitiesColumn
-            records.lengths = lengthsColumn
-        }
-        offsetsColumn.withUnsafeMutableBufferPointer { offsetsBuffer in
-        identitiesColumn.withUnsafeMutableBufferPointer { identitiesBuffer in
-        lengthsColumn.withUnsafeMutableBufferPointer { lengthsBuffer in
+        // Each lane writes only its own rows.
+        records.offsets.withUnsafeMutableBufferPointer { offsetsBuffer in
+        records.identities.withUnsafeMutableBufferPointer { identitiesBuffer in
+        records.lengths.withUnsafeMutableBufferPointer { lengthsBuffer in
         let offsets = offsetsBuffer.baseAddress!
         let identities = identitiesBuffer.baseAddress!
         let lengths = lengthsBuffer.baseAddress!
@@ -259,15 +247,8 @@ extension HeaderWalk {
                         let identity = identities[row]
                         let apid = Int(identity >> 16)
                         let length = Int(lengths[row])
-                        let entry = tally + apid
-                        if length != entry.pointee.minimumLength {
-                            if length < entry.pointee.minimumLength { entry.pointee.minimumLength = length }
-                            if length > entry.pointee.maximumLength { entry.pointee.maximumLength = length }
-                        }
                         let sequence = Int32(truncatingIfNeeded: identity & 0x3FFF)
-                        let last = entry.pointee.lastSequence
-                        entry.pointee.lastSequence = sequence
-                        if sequence != (last &+ 1) & 0x3FFF, last >= 0 {
+                        if let last = (tally + apid).pointee.take(length: length, sequence: sequence) {
                             sequenceBreak(at: offsets[row], apid: UInt16(apid), sequence: sequence, last: last, expected: (last + 1) & 0x3FFF)
                         }
                     }

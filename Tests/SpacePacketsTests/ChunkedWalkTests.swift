@@ -40,15 +40,6 @@ import Testing
         }
     }
 
-    func describeDifference(_ a: PacketIndex, _ b: PacketIndex) {
-        print("apids \(a.apids.map(\.apid)) vs \(b.apids.map(\.apid)); anomalies \(a.anomalies.count) vs \(b.anomalies.count);",
-              "idle \(a.idlePackets) vs \(b.idlePackets); skipped \(a.skippedBytes) vs \(b.skippedBytes)")
-        for (x, y) in zip(a.anomalies, b.anomalies) where x != y {
-            print("first differing anomaly: \(x) vs \(y)")
-            break
-        }
-    }
-
     @Test func cleanFilesAreWalkedInChunksAndAdopted() throws {
         let (bytes, truth) = try PacketSynthesizer.bytes(.mixed(seed: 11, targetBytes: 600_000))
         let adopted = compare(bytes)
@@ -88,16 +79,7 @@ import Testing
     }
 
     @Test(arguments: 0..<6) func faultsAcrossSeams(seed: UInt64) throws {
-        var plan = SynthesisPlan.mixed(seed: seed, targetBytes: 400_000)
-        plan.faults.junk = 6
-        plan.faults.drops = 20
-        plan.faults.duplicates = 10
-        plan.faults.segmented = 8
-        plan.faults.orphanSegments = 3
-        plan.faults.idle = 30
-        plan.faults.wrapSequenceCounts = true
-        plan.faults.truncateFinalPacket = seed % 2 == 0
-        let (bytes, _) = try PacketSynthesizer.bytes(plan)
+        let bytes = try WalkInputs.faultyMixed(seed: seed)
         let adopted = compare(bytes)
         // Junk stops chunks now and then, but most seams still land.
         #expect(adopted.last! >= 3)
@@ -107,30 +89,17 @@ import Testing
     /// Sequence breaks exactly at a seam: every APID's first packet in a chunk is checked against
     /// the real walk's last one.
     @Test func sequenceBreaksAtSeams() {
-        var bytes: [UInt8] = []
-        for i in 0..<4000 {
-            let apid: UInt16 = i % 3 == 0 ? 5 : 6
-            // A gap every 97 packets, a duplicate every 131, rollover past 16383.
-            var sequence = UInt16((i + 16300) % 16384)
-            if i % 97 == 0 { sequence = (sequence + 5) % 16384 }
-            if i % 131 == 0, i > 0 { sequence = UInt16((i - 1 + 16300) % 16384) }
-            bytes += packet(apid: apid, sequence: sequence, payload: [UInt8](repeating: UInt8(i & 0xFF), count: 20 + i % 7))
-        }
+        let bytes = WalkInputs.sequenceBreaks()
         _ = compare(bytes, chunkCounts: [2, 3, 4, 7, 16, 64])
     }
 
     @Test func realFiles() throws {
-        let data = try Fixtures.ccsdspyData()
-        var files = ["split/CYGNSS_F7_L0_2022_086_10_15_V01_F__first101pkts.tlm", "europa_clipper/ecm_raw2.bin",
-                     "var_length/var_length_packets.bin"].map { data.appendingPathComponent($0) }
-        files += Fixtures.imapLevel0Files()
-        for url in files {
-            let bytes = [UInt8](try Data(contentsOf: url))
+        for (name, bytes) in try WalkInputs.realFiles() {
             let adopted = compare(bytes, chunkCounts: [2, 4])
             // (Cut in 4, the 15 KB CYGNSS sample's first stretch is one packet, of an APID seen once:
             // no chunk can start on a believed APID. Cut in 2 it is a few APIDs. A seam inside junk
             // is walked serially.)
-            #expect(adopted.max()! >= 1, "\(url.lastPathComponent): chunks adopted \(adopted)")
+            #expect(adopted.max()! >= 1, "\(name): chunks adopted \(adopted)")
         }
     }
 
@@ -138,21 +107,11 @@ import Testing
         var random = SplitMix64(seed: 9)
         let (clean, _) = try PacketSynthesizer.bytes(.mixed(seed: 3, targetBytes: 60_000))
         for _ in 0..<60 {
-            var bytes = clean
-            for _ in 0..<(1 + Int(random.next() % 6)) {
-                let at = Int(random.next() % UInt64(bytes.count))
-                switch random.next() % 3 {
-                case 0: bytes[at] ^= UInt8(1 << (random.next() % 8))
-                case 1: bytes.removeSubrange(at..<min(bytes.count, at + 1 + Int(random.next() % 100)))
-                default: bytes.insert(contentsOf: (0..<(1 + random.next() % 50)).map { _ in UInt8(truncatingIfNeeded: random.next()) }, at: at)
-                }
-            }
+            let bytes = WalkInputs.mutated(clean, random: &random)
             _ = compare(bytes, chunkCounts: [2, 5])
         }
         for _ in 0..<30 {
-            var bytes = [UInt8](repeating: 0, count: 8192)
-            bytes.withUnsafeMutableBytes { random.fill($0.baseAddress!, count: 8192) }
-            for i in stride(from: 0, to: bytes.count, by: 5) where random.next() % 2 == 0 { bytes[i] &= 0x1F }
+            let bytes = WalkInputs.randomBytes(random: &random)
             _ = compare(bytes, chunkCounts: [3])
             _ = compare(bytes, rules: ScanRules(packetVersion: .any, maximumPacketLength: 300), chunkCounts: [3])
         }

@@ -39,16 +39,6 @@ import Testing
         }
     }
 
-    func describeDifference(_ a: PacketIndex, _ b: PacketIndex) {
-        print("apids \(a.apids.map(\.apid)) vs \(b.apids.map(\.apid)); counts \(a.apids.map(\.count)) vs \(b.apids.map(\.count));",
-              "anomalies \(a.anomalies.count) vs \(b.anomalies.count); idle \(a.idlePackets) vs \(b.idlePackets);",
-              "skipped \(a.skippedBytes) vs \(b.skippedBytes)")
-        for (x, y) in zip(a.anomalies, b.anomalies) where x != y {
-            print("first differing anomaly: \(x) vs \(y)")
-            break
-        }
-    }
-
     @Test func cleanFilesAreWalkedInLanes() throws {
         let (bytes, truth) = try PacketSynthesizer.bytes(.mixed(seed: 11, targetBytes: 600_000))
         let laneRows = compare(bytes)
@@ -59,16 +49,7 @@ import Testing
     }
 
     @Test(arguments: 0..<6) func faultsAcrossLaneSeams(seed: UInt64) throws {
-        var plan = SynthesisPlan.mixed(seed: seed, targetBytes: 400_000)
-        plan.faults.junk = 6
-        plan.faults.drops = 20
-        plan.faults.duplicates = 10
-        plan.faults.segmented = 8
-        plan.faults.orphanSegments = 3
-        plan.faults.idle = 30
-        plan.faults.wrapSequenceCounts = true
-        plan.faults.truncateFinalPacket = seed % 2 == 0
-        let (bytes, _) = try PacketSynthesizer.bytes(plan)
+        let bytes = try WalkInputs.faultyMixed(seed: seed)
         #expect(compare(bytes).allSatisfy { $0 > 0 })
         #expect(compare(bytes, rules: ScanRules(knownAPIDs: [100, 200, 300, 1251])).allSatisfy { $0 > 0 })
     }
@@ -76,14 +57,7 @@ import Testing
     /// Sequence gaps, duplicates and rollover at every lane seam: the sequence check of lane rows
     /// runs in file order after the lanes join.
     @Test func sequenceBreaksAtLaneSeams() {
-        var bytes: [UInt8] = []
-        for i in 0..<4000 {
-            let apid: UInt16 = i % 3 == 0 ? 5 : 6
-            var sequence = UInt16((i + 16300) % 16384)
-            if i % 97 == 0 { sequence = (sequence + 5) % 16384 }
-            if i % 131 == 0, i > 0 { sequence = UInt16((i - 1 + 16300) % 16384) }
-            bytes += packet(apid: apid, sequence: sequence, payload: [UInt8](repeating: UInt8(i & 0xFF), count: 20 + i % 7))
-        }
+        let bytes = WalkInputs.sequenceBreaks()
         let index = scan(bytes)
         #expect(index.anomalies.count > 60)
         #expect(compare(bytes).allSatisfy { $0 > 3000 })
@@ -124,14 +98,9 @@ import Testing
     }
 
     @Test func realFiles() throws {
-        let data = try Fixtures.ccsdspyData()
-        var files = ["split/CYGNSS_F7_L0_2022_086_10_15_V01_F__first101pkts.tlm", "europa_clipper/ecm_raw2.bin",
-                     "var_length/var_length_packets.bin"].map { data.appendingPathComponent($0) }
-        files += Fixtures.imapLevel0Files()
-        for url in files {
-            let bytes = [UInt8](try Data(contentsOf: url))
+        for (name, bytes) in try WalkInputs.realFiles() {
             let laneRows = compare(bytes)
-            #expect(laneRows.max()! > 0, "\(url.lastPathComponent): lane rows \(laneRows)")
+            #expect(laneRows.max()! > 0, "\(name): lane rows \(laneRows)")
         }
     }
 
@@ -139,21 +108,11 @@ import Testing
         var random = SplitMix64(seed: 21)
         let (clean, _) = try PacketSynthesizer.bytes(.mixed(seed: 3, targetBytes: 60_000))
         for _ in 0..<40 {
-            var bytes = clean
-            for _ in 0..<(1 + Int(random.next() % 6)) {
-                let at = Int(random.next() % UInt64(bytes.count))
-                switch random.next() % 3 {
-                case 0: bytes[at] ^= UInt8(1 << (random.next() % 8))
-                case 1: bytes.removeSubrange(at..<min(bytes.count, at + 1 + Int(random.next() % 100)))
-                default: bytes.insert(contentsOf: (0..<(1 + random.next() % 50)).map { _ in UInt8(truncatingIfNeeded: random.next()) }, at: at)
-                }
-            }
+            let bytes = WalkInputs.mutated(clean, random: &random)
             compare(bytes)
         }
         for _ in 0..<20 {
-            var bytes = [UInt8](repeating: 0, count: 8192)
-            bytes.withUnsafeMutableBytes { random.fill($0.baseAddress!, count: 8192) }
-            for i in stride(from: 0, to: bytes.count, by: 5) where random.next() % 2 == 0 { bytes[i] &= 0x1F }
+            let bytes = WalkInputs.randomBytes(random: &random)
             compare(bytes)
             compare(bytes, rules: ScanRules(packetVersion: .any, maximumPacketLength: 300))
         }
