@@ -2,7 +2,7 @@ import Dispatch
 
 /// A run of a walk's rows in file order: rows `rows` of one set of records (the real walk's or an
 /// adopted chunk's).
-private struct RecordRun: @unchecked Sendable {
+struct RecordRun: @unchecked Sendable {
     let records: PacketRecords
     let rows: Range<Int>
 }
@@ -13,12 +13,14 @@ extension HeaderWalk {
 
     /// Gathers the file-order records into per-APID columns and reassembles segments.
     ///
-    /// A counting sort by APID over each run of rows (the walk's own and those of adopted chunks,
-    /// which are never copied together), then one gather per APID writing its four columns; a file
-    /// of one APID takes its records over without a copy (walked in chunks, the chunks' rows are
-    /// first moved into the real walk's columns: `joinAdoptedRowsOfOneAPID`). With `workers` > 1
-    /// and enough rows, the runs are sorted side by side, then the APIDs (largest first) are built
-    /// side by side. The anomaly list takes the walk's findings as they are (`AnomalyList`).
+    /// Rows are counted by APID over each run (the walk's own and those of adopted chunks, which
+    /// are never copied together). Up to `IndexScatter.maximumAPIDs` APIDs, one pass a run then
+    /// scatters its rows into the APIDs' columns; with more, a counting sort places row numbers in
+    /// `order` and each APID's columns are gathered through it. A file of one APID takes its
+    /// records over without a copy (walked in chunks, the chunks' rows are first moved into the real
+    /// walk's columns: `joinAdoptedRowsOfOneAPID`). With `workers` > 1 and enough rows, runs are
+    /// counted and scattered side by side, then the APIDs (largest first) are finished side by
+    /// side. The anomaly list takes the walk's findings as they are (`AnomalyList`).
     mutating func makeIndex(workers: Int = 1, minimumParallelRows: Int = HeaderWalk.minimumParallelRows) -> PacketIndex {
         joinAdoptedRowsOfOneAPID()
         records.trim()
@@ -41,8 +43,13 @@ extension HeaderWalk {
         if parallel { DispatchQueue.concurrentPerform(iterations: runs.count, execute: count) } else { for r in runs.indices { count(r) } }
         let present = tables.layOut()
         let single = present.count == 1
-        let place: @Sendable (Int) -> Void = { r in tables.place(sortRuns[r], run: r) }
-        if !single {
+        // Several APIDs: scattered in one pass a run (`IndexScatter`), or with very many APIDs
+        // placed into `order` and gathered APID by APID.
+        let scattered = !single && present.count <= IndexScatter.maximumAPIDs
+            ? IndexScatter.columns(runs: sortRuns, tables: tables, present: present, parallel: parallel) : nil
+        if !single && scattered == nil {
+            tables.allocateOrder()
+            let place: @Sendable (Int) -> Void = { r in tables.place(sortRuns[r], run: r) }
             if parallel { DispatchQueue.concurrentPerform(iterations: runs.count, execute: place) } else { for r in runs.indices { place(r) } }
         }
 
@@ -51,8 +58,13 @@ extension HeaderWalk {
         let tally = Tally(pointer: self.tally)
         // One slot an APID, the largest first.
         let jobs = present.sorted { tables.total(of: $0) > tables.total(of: $1) }
+        let slots = ScatteredSlots(columns: scattered, present: present)
         let job: @Sendable (Int) -> Void = { k in
-            built[k] = Self.packets(apid: jobs[k], runs: sortRuns, tables: tables, single: single, tally: tally, file: file)
+            if let columns = slots.columns(of: jobs[k]) {
+                built[k] = Self.packets(apid: jobs[k], columns: columns, tally: tally, file: file)
+            } else {
+                built[k] = Self.packets(apid: jobs[k], runs: sortRuns, tables: tables, single: single, tally: tally, file: file)
+            }
         }
         if parallel {
             DispatchQueue.concurrentPerform(iterations: jobs.count, execute: job)
@@ -170,13 +182,20 @@ extension HeaderWalk {
                 offsetsDone = count
             }
         }
+        return packets(apid: apid, columns: IndexScatter.Columns(offsets: offsets, lengths: lengths, sequenceCounts: sequenceCounts,
+                                                                  flags: flags, summary: summary),
+                       tally: tally, file: file)
+    }
+
+    /// One APID's index from its columns, with its segments reassembled.
+    private static func packets(apid: Int, columns: IndexScatter.Columns, tally: Tally, file: String) -> (APIDPackets, [Anomaly]) {
         let t = tally.pointer[apid]
         var packets = APIDPackets(
-            apid: UInt16(apid), offsets: offsets, lengths: lengths, sequenceCounts: sequenceCounts,
-            sequenceFlags: flags, bytes: summary.bytes, minimumLength: t.minimumLength, maximumLength: t.maximumLength,
+            apid: UInt16(apid), offsets: columns.offsets, lengths: columns.lengths, sequenceCounts: columns.sequenceCounts,
+            sequenceFlags: columns.flags, bytes: columns.summary.bytes, minimumLength: t.minimumLength, maximumLength: t.maximumLength,
             gaps: t.gaps, missingPackets: t.missing, duplicates: t.duplicates, logicalPackets: nil)
         var orphans: [Anomaly] = []
-        if summary.segmented {
+        if columns.summary.segmented {
             let assembled = SegmentAssembler.assemble(packets, file: file)
             packets.logicalPackets = assembled.logicalPackets
             orphans = assembled.orphans
@@ -204,16 +223,27 @@ extension HeaderWalk {
 }
 
 /// Where one APID's gathered columns go (uninitialised memory of the APID's row count).
-private struct PacketColumnsOut {
+struct PacketColumnsOut {
     let offsets: UnsafeMutablePointer<Int>
     let lengths: UnsafeMutablePointer<UInt32>
     let sequenceCounts: UnsafeMutablePointer<UInt16>
     let flags: UnsafeMutablePointer<UInt8>
+
+    /// Writes one packet's row: `word` is the record's identity (APID above the second header word).
+    @inline(__always)
+    func store(row i: Int, offset: Int, length: UInt32, word: UInt32) {
+        offsets[i] = offset
+        lengths[i] = length
+        sequenceCounts[i] = UInt16(truncatingIfNeeded: word) & 0x3FFF
+        // SequenceFlags' cases are declared in raw-value order, so its in-memory tag is its raw
+        // value: the two flag bits store directly.
+        flags[i] = UInt8(truncatingIfNeeded: word >> 14) & 3
+    }
 }
 
 /// What a gather learns on the way: the APID's bytes, and whether any packet is a segment
 /// (sequence flags other than unsegmented).
-private struct ColumnSummary {
+struct ColumnSummary {
     var bytes = 0
     var segmented = false
 }
@@ -228,8 +258,8 @@ private struct Tally: @unchecked Sendable {
 /// its run's counts, `place` only its run's cursors and its own stretch of `order` (disjoint from
 /// every other run's), `layOut` runs alone between the two phases, and the builders only read.
 ///
-/// Cost: 16 KiB a run of counts and cursors, 4 bytes a row of `order`.
-private final class SortTables: @unchecked Sendable {
+/// Cost: 16 KiB a run of counts and cursors, and 4 bytes a row of `order` when gathering.
+final class SortTables: @unchecked Sendable {
     let runs: Int
     /// Rows of each APID in each run, `counts[run * 2048 + apid]`, and (after `layOut`) where
     /// they begin in `order`.
@@ -239,6 +269,8 @@ private final class SortTables: @unchecked Sendable {
     let totals: UnsafeMutablePointer<Int>
     let firsts: UnsafeMutablePointer<Int>
     var order: UnsafeMutablePointer<Int32>
+    /// Rows of all runs (after `layOut`).
+    var totalRows = 0
 
     init(runs: Int) {
         self.runs = runs
@@ -280,10 +312,18 @@ private final class SortTables: @unchecked Sendable {
             next += total
             if total > 0 { present.append(apid) }
         }
-        order.deallocate()
-        order = .allocate(capacity: max(next, 1))
+        totalRows = next
         return present
     }
+
+    /// Makes `order` (4 bytes a row) for `place` and `gather`; the scatter does without.
+    func allocateOrder() {
+        order.deallocate()
+        order = .allocate(capacity: max(totalRows, 1))
+    }
+
+    /// Where run r's rows of `apid` begin in that APID's columns.
+    func startWithinAPID(run r: Int, apid: Int) -> Int { starts[r * 2048 + apid] - firsts[apid] }
 
     func total(of apid: Int) -> Int { totals[apid] }
 
@@ -319,12 +359,7 @@ private final class SortTables: @unchecked Sendable {
                         @inline(__always) func copy(row: Int, to i: Int) {
                             let word = identities[row]
                             let length = lengths[row]
-                            out.offsets[i] = offsets[row]
-                            out.lengths[i] = length
-                            out.sequenceCounts[i] = UInt16(truncatingIfNeeded: word) & 0x3FFF
-                            // SequenceFlags' cases are declared in raw-value order, so its
-                            // in-memory tag is its raw value: the two flag bits store directly.
-                            out.flags[i] = UInt8(truncatingIfNeeded: word >> 14) & 3
+                            out.store(row: i, offset: offsets[row], length: length, word: word)
                             flagsAnd &= word
                             bytes &+= Int(length)
                         }
@@ -362,5 +397,22 @@ private final class IndexSlots: @unchecked Sendable {
     subscript(k: Int) -> (APIDPackets, [Anomaly])? {
         get { slots[k] }
         set { slots[k] = newValue }
+    }
+}
+
+/// The scattered columns, found by APID for `makeIndex`'s builders. Invariant: made before the
+/// builders start, only read by them.
+private struct ScatteredSlots: @unchecked Sendable {
+    let columns: [IndexScatter.Columns]?
+    let slotOf: [Int: Int]
+
+    init(columns: [IndexScatter.Columns]?, present: [Int]) {
+        self.columns = columns
+        slotOf = columns == nil ? [:] : Dictionary(uniqueKeysWithValues: present.enumerated().map { ($0.element, $0.offset) })
+    }
+
+    func columns(of apid: Int) -> IndexScatter.Columns? {
+        guard let columns, let k = slotOf[apid] else { return nil }
+        return columns[k]
     }
 }
