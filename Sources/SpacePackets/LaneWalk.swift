@@ -79,10 +79,13 @@ extension HeaderWalk {
 
         // Lane j walks [starts[j], ends[j]): it stops at or past the next lane's first header (the
         // last lane past `limit`, as the fast path does). Rows go to rows[j]..<rowLimits[j].
-        let state = UnsafeMutablePointer<Int>.allocate(capacity: laneCount * 5)
+        // Idle packets (counted, not recorded) and their bytes, per lane.
+        let state = UnsafeMutablePointer<Int>.allocate(capacity: laneCount * 7)
         defer { state.deallocate() }
         let starts = state, ends = state + laneCount, positions = state + 2 * laneCount
         let rows = state + 3 * laneCount, rowLimits = state + 4 * laneCount
+        let idle = state + 5 * laneCount, idleLaneBytes = state + 6 * laneCount
+        (state + 5 * laneCount).initialize(repeating: 0, count: 2 * laneCount)
         starts[0] = start
         var lanesFound = 1
         let share = span / laneCount
@@ -112,7 +115,8 @@ extension HeaderWalk {
             rowLimits[j] = row
         }
 
-        walkLanes(base: base, count: count, ends: ends, positions: positions, rows: rows, rowLimits: rowLimits)
+        walkLanes(base: base, count: count, ends: ends, positions: positions, rows: rows, rowLimits: rowLimits,
+                  idle: idle, idleBytes: idleLaneBytes)
 
         // Lanes in file order, while each arrived exactly where the next begins.
         var joined = 1
@@ -138,6 +142,10 @@ extension HeaderWalk {
         }
         records.count = end
         laneRows &+= end &- firstRow
+        for j in 0..<joined {
+            idlePackets &+= idle[j]
+            idleBytes &+= idleLaneBytes[j]
+        }
         account(rows: firstRow..<end)
         let arrived = positions[joined - 1]
         if joined < count || arrived <= limit { laneRetryAt = arrived &+ plan.retryBytes }
@@ -158,9 +166,13 @@ extension HeaderWalk {
     }
 
     /// The lanes' interleaved walk: one packet of each live lane in turn, until each has reached
-    /// its end, stopped at a packet the fast path would not take, or filled its rows.
+    /// its end, stopped at a packet the walk's general path must decide, or filled its rows. Idle
+    /// packets the general path would take (the same checks) are counted in the lane; every other
+    /// packet taken is one the fast path would take. Once a lane stops short of its end, the lanes
+    /// after it stop too: they can no longer be joined, and walking on would be wasted.
     private mutating func walkLanes(base: UnsafeRawPointer, count: Int, ends: UnsafeMutablePointer<Int>, positions: UnsafeMutablePointer<Int>,
-                           rows: UnsafeMutablePointer<Int>, rowLimits: UnsafeMutablePointer<Int>) {
+                                    rows: UnsafeMutablePointer<Int>, rowLimits: UnsafeMutablePointer<Int>,
+                                    idle: UnsafeMutablePointer<Int>, idleBytes: UnsafeMutablePointer<Int>) {
         let n = size
         let allowed = self.allowed
         let mask = versionMask
@@ -171,6 +183,7 @@ extension HeaderWalk {
         defer { live.deallocate() }
         for j in 0..<count { live[j] = j }
         var liveCount = count
+        var firstShort = Int.max
         // Each lane writes only its own rows.
         records.offsets.withUnsafeMutableBufferPointer { offsetsBuffer in
         records.identities.withUnsafeMutableBufferPointer { identitiesBuffer in
@@ -184,14 +197,15 @@ extension HeaderWalk {
                 let j = live[i]
                 let position = positions[j]
                 let row = rows[j]
-                var stop = position >= ends[j] || row >= rowLimits[j] || position > n &- PrimaryHeader.byteCount
+                let finished = position >= ends[j] || position > n &- PrimaryHeader.byteCount
+                var stop = finished || j > firstShort || row >= rowLimits[j]
                 if !stop {
                     let first = (base + position).loadUnaligned(as: UInt32.self).bigEndian
                     let word0 = UInt16(truncatingIfNeeded: first >> 16)
                     let length = Int((base + position + 4).loadUnaligned(as: UInt16.self).bigEndian) &+ 7
                     let next = position &+ length
                     let apid = Int(word0 & 0x07FF)
-                    if word0 & mask == bits, allowed[apid], apid != 2047, length <= maximumLength, next <= n {
+                    if word0 & mask == bits, allowed[apid], length <= maximumLength, next <= n {
                         var plausible = true
                         if next != n {
                             if next <= n &- PrimaryHeader.byteCount {
@@ -204,7 +218,11 @@ extension HeaderWalk {
                                 plausible = false
                             }
                         }
-                        if plausible {
+                        if plausible, apid == 2047 {
+                            idle[j] &+= 1
+                            idleBytes[j] &+= length
+                            positions[j] = next
+                        } else if plausible {
                             offsets[row] = position
                             identities[row] = UInt32(truncatingIfNeeded: apid) << 16 | (first & 0xFFFF)
                             lengths[row] = UInt32(truncatingIfNeeded: length)
@@ -218,6 +236,7 @@ extension HeaderWalk {
                     }
                 }
                 if stop {
+                    if !finished, j < firstShort { firstShort = j }
                     liveCount -= 1
                     live[i] = live[liveCount]
                 } else {
