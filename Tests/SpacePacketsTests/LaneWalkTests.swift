@@ -80,6 +80,29 @@ import Testing
         #expect(outcome.index.packetCount == 3000)
     }
 
+    /// Idle packets do not stop lanes (they are counted in the lane, with the general path's
+    /// checks): with one idle packet every 40 and lanes never retried, lanes still record most rows.
+    @Test func idlePacketsDoNotStopLanes() throws {
+        var bytes: [UInt8] = []
+        for i in 0..<4000 {
+            if i % 40 == 39 {
+                bytes += packet(apid: 2047, sequence: 0, payload: [UInt8](repeating: 0xFF, count: 100 + i % 300))
+            } else {
+                bytes += packet(apid: 21, sequence: UInt16(i % 16384), payload: [UInt8](repeating: 7, count: 200 + (i * 7919) % 900))
+            }
+        }
+        var plan = LanePlan(minimumLaneBytes: 1024, maximumLanes: 8, minimumLanes: 2, retryBytes: 1 << 40, probeBytes: 2048)
+        plan.minimumMeanLength = 0
+        plan.maximumRegularShare = 1
+        let (laned, plain) = bytes.withUnsafeBytes {
+            (PacketScanner.scanOutcome($0, file: "t.bin", workers: 1, lanes: plan),
+             PacketScanner.scanOutcome($0, file: "t.bin", workers: 1, lanes: Self.noLanes))
+        }
+        #expect(laned.index == plain.index)
+        #expect(plain.index.idlePackets == 100)
+        #expect(laned.laneRows > 3000, "lane rows \(laned.laneRows) of \(laned.index.packetCount)")
+    }
+
     /// A regular stream (every packet as long as the one before) is left to the fast path's own
     /// prefetch; the same plan cuts an irregular one in lanes.
     @Test func regularStreamsAreNotCutInLanes() throws {
