@@ -7,8 +7,9 @@
 /// each, no reference) and become `Anomaly` values only when read; the few other findings are
 /// kept whole, each with its position among the breaks.
 ///
-/// Cost: reading element i is a binary search over the other findings of its scan (usually none)
-/// plus making one `Anomaly`. Concatenating lists copies no findings.
+/// Cost: reading element i is a binary search over the lists joined (usually one) and over the
+/// other findings of its scan (usually none), plus making one `Anomaly`. Concatenating lists copies
+/// no findings.
 public struct AnomalyList: RandomAccessCollection, Sendable, Hashable, Codable, ExpressibleByArrayLiteral, CustomStringConvertible {
     /// One scan's findings: `breaks` in file order, and `others` at `positions` (ascending) of
     /// the merged list; element i is `others[j]` where `positions[j] == i`, else
@@ -43,9 +44,14 @@ public struct AnomalyList: RandomAccessCollection, Sendable, Hashable, Codable, 
     public subscript(i: Int) -> Anomaly {
         precondition(i >= 0 && i < endIndex, "anomaly index \(i) out of range 0..<\(endIndex)")
         if parts.count == 1 { return parts[0][i] }
-        var k = 0
-        while ends[k] <= i { k += 1 }
-        return parts[k][i - (k == 0 ? 0 : ends[k - 1])]
+        // The first part that ends past i (a day's summary can join hundreds of files).
+        var low = 0
+        var high = ends.count - 1
+        while low < high {
+            let middle = (low + high) / 2
+            if ends[middle] <= i { low = middle + 1 } else { high = middle }
+        }
+        return parts[low][i - (low == 0 ? 0 : ends[low - 1])]
     }
 
     /// Findings already made: kept as they are, in the order given.

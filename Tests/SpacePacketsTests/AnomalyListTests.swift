@@ -83,5 +83,12 @@ import Testing
         let decoded = try JSONDecoder().decode(AnomalyList.self, from: JSONEncoder().encode(all))
         #expect(decoded == all)
         #expect(AnomalyList(concatenating: [empty, empty]).isEmpty)
+        // Many files: every element found in its own part.
+        let many = (0..<50).map { f in
+            AnomalyList((0..<(f % 4)).map { Anomaly(kind: .truncatedPacket, file: "f\(f)", offset: $0, length: 1) })
+        }
+        let joined = AnomalyList(concatenating: many)
+        #expect(Array(joined) == many.flatMap { Array($0) })
+        #expect(joined.count == 73)
     }
 }
