@@ -21,13 +21,15 @@ import Darwin
 /// is redone against the real walk's state. Any chunk the real walk does not land on exactly (junk
 /// across a seam) is walked again, serially. The real walk does not wait for a late chunk: it claims
 /// one whose speculative walk has not started and walks it itself, and stops a running one at its
-/// next 1 MiB slice, adopts what it walked and walks the rest (`Lateness.takeOver`).
+/// next slice (`sliceBytes`), adopts what it walked and walks the rest (`Lateness.takeOver`).
 ///
 /// Cost: a few 2048-entry tables a chunk and the seam checks; a chunk's rows stay in its own records
 /// (`makeIndex` reads the runs in order; a one-APID file's are moved into the real walk's columns).
-/// On the 2-core VM, whose two virtual CPUs slow each other down on this walk: fresh mappings
-/// 1.2-1.5x faster on a 50 MB multi-APID file; a mapped 1 GiB of 1 KiB packets 72 M packets/s
-/// against 80 on one core (warm benchmark, p50), the mixed 256 MiB 21-34 against 15-18.
+/// On the 2-core VM, whose two virtual CPUs slow each other down on this walk (PacketScan
+/// benchmark, p50, all cores against one): fresh mappings, as the command line sees them, 23 against
+/// 19 M packets/s for 1 GiB of 1 KiB packets and 13 against 9 for the mixed 256 MiB; already mapped
+/// (warm), 61 against 90 and 18 against 22. Before lanes (`laneWalk`), warm: 72 against 80 and
+/// 21-34 against 15-18: each core's lanes now keep the memory system busy on their own.
 enum ChunkedWalk {
     /// Below this many bytes a chunk is not worth a thread.
     static let minimumChunkBytes = 4 << 20
