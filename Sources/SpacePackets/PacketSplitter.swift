@@ -5,6 +5,7 @@ import Musl
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import CPrefetch
 import Dispatch
 
 /// Writes the packets of each APID to a file of their own, byte-identical to the input packets
@@ -118,6 +119,10 @@ public enum PacketSplitter {
     public static let directMinimum = 1 << 20
 
     /// Calls `body` with each run of adjacent packets of `list` in the mapping (start and byte count).
+    ///
+    /// Where APIDs interleave, an APID's packets are short runs scattered through the file, long
+    /// evicted from the cache since the scan: each copy waited on memory. The first lines of the
+    /// packet `prefetchPackets` ahead are hinted, so that the copies overlap those waits.
     private static func forEachRun(
         of list: APIDPackets, in mapped: UnsafeRawBufferPointer,
         _ body: (UnsafeRawPointer, Int) throws(SpacePacketError) -> Void
@@ -127,11 +132,24 @@ public enum PacketSplitter {
             try list.lengths.withUnsafeBufferPointer { (lengths) throws(SpacePacketError) in
                 var i = 0
                 let count = offsets.count
+                let ahead = count &- prefetchPackets
+                @inline(__always) func hint(_ k: Int) {
+                    guard k < ahead else { return }
+                    let at = base + offsets[k &+ prefetchPackets]
+                    let lines = min(Int(lengths[k &+ prefetchPackets]), prefetchBytes)
+                    var line = 0
+                    while line < lines {
+                        downlink_prefetch(at + line)
+                        line &+= 64
+                    }
+                }
                 while i < count {
+                    hint(i)
                     let start = offsets[i]
                     var end = start + Int(lengths[i])
                     i += 1
                     while i < count, offsets[i] == end {
+                        hint(i)
                         end += Int(lengths[i])
                         i += 1
                     }
@@ -140,6 +158,13 @@ public enum PacketSplitter {
             }
         }
     }
+
+    /// How far ahead (in packets) and how much of each packet (in bytes) `forEachRun` hints.
+    /// Measured (`split --timing` on CYGNSS x3400, 147-byte packets of 7 APIDs, medians of 15
+    /// alternating runs): split CPU 37.2 ms without hints, 27.8 / 26.4 / 25.4 ms at 8 / 16 / 32
+    /// packets ahead; in a second window 32.7 -> 24.3 ms at 16.
+    static let prefetchPackets = 16
+    static let prefetchBytes = 256
 
     /// Writes the packets as runs of adjacent packets, up to 1024 runs per `writev`, straight from
     /// the mapping: interleaved APIDs make runs short, and a syscall per run would dominate.
