@@ -198,10 +198,15 @@ final class AtomicFileSink {
 
 /// The aligned buffer of `AtomicFileSink`'s direct mode: `lead` unaligned bytes first (written
 /// buffered, up to the first aligned file offset), then aligned content.
-/// Costs one `posix_memalign` of `capacity + alignment` bytes, reused for the whole file.
+/// Costs one `posix_memalign` of `capacity` + 2 MiB bytes, reused for the whole file. The content
+/// part starts on a 2 MiB boundary and is advised as transparent huge pages, so that a direct write
+/// pins a few huge pages rather than 2048 small ones: the 10 M-record uncompressed CDF write
+/// (cdf-bench, medians of 12 alternating runs on the 2-core VM) went 0.42 -> 0.36 s wall and
+/// 0.105 -> 0.087 s CPU. The lead sits in the small pages just before it.
 final class DirectStaging {
     let base: UnsafeMutableRawPointer
     let leadBase: UnsafeMutableRawPointer
+    private let allocation: UnsafeMutableRawPointer
     let capacity: Int
     /// Unaligned bytes still to go out before the aligned content (0 once written).
     var lead: Int
@@ -212,9 +217,13 @@ final class DirectStaging {
 
     init?(capacity: Int, alignment: Int, lead: Int) {
         var p: UnsafeMutableRawPointer?
-        guard posix_memalign(&p, alignment, capacity + alignment) == 0, let p else { return nil }
-        leadBase = p
-        base = p + alignment
+        let huge = 2 << 20
+        precondition(alignment <= huge && huge % alignment == 0, "direct alignment \(alignment) does not divide 2 MiB")
+        guard posix_memalign(&p, huge, capacity + huge) == 0, let p else { return nil }
+        _ = madvise(p + huge, capacity, MADV_HUGEPAGE)
+        allocation = p
+        leadBase = p + huge - alignment
+        base = p + huge
         self.capacity = capacity
         self.lead = lead
     }
@@ -245,7 +254,7 @@ final class DirectStaging {
         count = rest
     }
 
-    deinit { free(leadBase) }
+    deinit { free(allocation) }
 }
 
 #if canImport(Glibc)
