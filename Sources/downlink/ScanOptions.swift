@@ -44,8 +44,12 @@ struct ScanOptions: ParsableArguments {
     /// Maps and scans the files in parallel, with a progress line on a terminal.
     func scan(_ paths: [String]) async throws -> [ScannedFile] {
         let rules = try rules()
-        let total = paths.reduce(0) { total, path in
-            total + ((try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0)
+        // Sizes by stat(2), and only for a terminal (the only use of the total): FileManager's
+        // attributes also look up the owner's and group's names. Measured: 40 fewer page faults a
+        // process (757 -> 717 for a tiny file); its CPU time was within the VM's noise.
+        let total = isatty(STDERR_FILENO) == 0 ? 0 : paths.reduce(0) { total, path in
+            var info = stat()
+            return total + (stat(path, &info) == 0 ? Int(info.st_size) : 0)
         }
         let progress = TerminalProgress(label: "scanning", total: total)
         defer { progress.finish() }
