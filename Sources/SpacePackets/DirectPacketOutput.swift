@@ -125,12 +125,13 @@ final class DirectPacketOutput {
 /// given back. Keeps at most 16 buffers (64 MiB) between splits.
 ///
 /// Buffers of whole 2 MiB pages are aligned to 2 MiB and advised as transparent huge pages: each
-/// direct write pins its source pages, and 1024 small pages a write made pinning (`gup_fast`) 8% of
-/// a mixed split's samples. Wall time fell too (larger segments to the device, presumably). Measured on the 2-core VM
-/// (`split --timing`, medians of alternating runs): CYGNSS x3400 split CPU 24.3 -> 20.2 ms and wall
-/// 80 -> 60 ms; mixed 256 MiB 67 -> 51 ms CPU, 276 -> 194 ms wall. With the system's THP defrag
-/// setting `madvise`, a huge-page fault may compact memory first; that is bounded here by the few
-/// buffers a process ever allocates (and a fault that finds no huge page takes small ones).
+/// direct write pins its source pages, and with 1024 small pages a write, pinning (`gup_fast`) was
+/// 8% of a mixed split's samples. Wall time fell too (larger segments to the device, presumably).
+/// Measured on the 2-core VM (`split --timing`, medians of alternating runs): CYGNSS x3400 split
+/// CPU 24.3 -> 20.2 ms, wall 80 -> 60 ms; mixed 256 MiB 67 -> 51 ms CPU, 276 -> 194 ms wall.
+/// With the system's THP defrag setting `madvise`, a huge-page fault may compact memory first;
+/// that is bounded here by the few buffers a process ever allocates (and a fault that finds no
+/// huge page takes small ones).
 final class StagingPool: Sendable {
     static let shared = StagingPool()
     /// Free buffers: address and capacity.
