@@ -198,15 +198,13 @@ final class AtomicFileSink {
 
 /// The aligned buffer of `AtomicFileSink`'s direct mode: `lead` unaligned bytes first (written
 /// buffered, up to the first aligned file offset), then aligned content.
-/// Costs one `posix_memalign` of `capacity` + 2 MiB bytes, reused for the whole file. The content
-/// part starts on a 2 MiB boundary and is advised as transparent huge pages, so that a direct write
-/// pins a few huge pages rather than 2048 small ones: the 10 M-record uncompressed CDF write
-/// (cdf-bench, medians of 12 alternating runs on the 2-core VM) went 0.42 -> 0.36 s wall and
-/// 0.105 -> 0.087 s CPU. The lead sits in the small pages just before it.
+/// Costs a staging buffer of `capacity` bytes from `downlink_staging_alloc` (transparent huge pages:
+/// the 10 M-record uncompressed CDF write, cdf-bench, medians of 12 alternating runs on the 2-core
+/// VM, went 0.42 -> 0.36 s wall and 0.105 -> 0.087 s CPU) and `alignment` bytes for the lead, both
+/// reused for the whole file.
 final class DirectStaging {
     let base: UnsafeMutableRawPointer
     let leadBase: UnsafeMutableRawPointer
-    private let allocation: UnsafeMutableRawPointer
     let capacity: Int
     /// Unaligned bytes still to go out before the aligned content (0 once written).
     var lead: Int
@@ -216,14 +214,11 @@ final class DirectStaging {
     private(set) var count = 0
 
     init?(capacity: Int, alignment: Int, lead: Int) {
-        var p: UnsafeMutableRawPointer?
-        let huge = 2 << 20
-        precondition(alignment <= huge && huge % alignment == 0, "direct alignment \(alignment) does not divide 2 MiB")
-        guard posix_memalign(&p, huge, capacity + huge) == 0, let p else { return nil }
-        _ = madvise(p + huge, capacity, MADV_HUGEPAGE)
-        allocation = p
-        leadBase = p + huge - alignment
-        base = p + huge
+        precondition(lead <= alignment && 4096 % alignment == 0, "lead \(lead) past the alignment \(alignment), or an alignment the staging does not give")
+        guard let content = downlink_staging_alloc(capacity) else { return nil }
+        guard let leadBuffer = malloc(max(alignment, 1)) else { free(content); return nil }
+        base = content
+        leadBase = leadBuffer
         self.capacity = capacity
         self.lead = lead
     }
@@ -254,7 +249,10 @@ final class DirectStaging {
         count = rest
     }
 
-    deinit { free(allocation) }
+    deinit {
+        free(base)
+        free(leadBase)
+    }
 }
 
 #if canImport(Glibc)

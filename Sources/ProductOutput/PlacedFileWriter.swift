@@ -61,9 +61,11 @@ public final class PlacedFileWriter {
             try directWrite(body, bodyEnd - bodyStart, at: bodyStart)
         } else {
             if staging == nil {
-                guard posix_memalign(&staging, a, stagingCapacity) == 0 else {
+                // 4 KiB-aligned at least, 2 MiB (huge pages) for this size: see downlink_staging_alloc.
+                guard let buffer = downlink_staging_alloc(stagingCapacity) else {
                     throw OutputError.io(path: path, operation: "allocate a staging buffer for", errno: ENOMEM)
                 }
+                staging = buffer
             }
             var done = 0
             while done < bodyEnd - bodyStart {

@@ -43,7 +43,7 @@ final class DirectPacketOutput {
         guard Self.enabled else { return nil }
         let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | oDirect, 0o644)
         guard fd >= 0 else { return nil }
-        guard let p = StagingPool.shared.take(capacity: capacity, alignment: Self.alignment) else {
+        guard let p = StagingPool.shared.take(capacity: capacity) else {
             close(fd)
             return nil
         }
@@ -124,30 +124,25 @@ final class DirectPacketOutput {
 /// Buffers are kept as addresses under a mutex; a buffer taken is used by one output until it is
 /// given back. Keeps at most 16 buffers (64 MiB) between splits.
 ///
-/// Buffers of whole 2 MiB pages are aligned to 2 MiB and advised as transparent huge pages: each
-/// direct write pins its source pages, and with 1024 small pages a write, pinning (`gup_fast`) was
-/// 8% of a mixed split's samples. Wall time fell too (larger segments to the device, presumably).
-/// Measured on the 2-core VM (`split --timing`, medians of alternating runs): CYGNSS x3400 split
-/// CPU 24.3 -> 20.2 ms, wall 80 -> 60 ms; mixed 256 MiB 67 -> 51 ms CPU, 276 -> 194 ms wall.
-/// With the system's THP defrag setting `madvise`, a huge-page fault may compact memory first;
-/// that is bounded here by the few buffers a process ever allocates (and a fault that finds no
-/// huge page takes small ones).
+/// Buffers come from `downlink_staging_alloc` (2 MiB transparent huge pages for the 4 MiB buffers):
+/// each direct write pins its source pages, and with 1024 small pages a write, pinning (`gup_fast`)
+/// was 8% of a mixed split's samples. Wall time fell too (larger segments to the device,
+/// presumably). Measured on the 2-core VM (`split --timing`, medians of alternating runs): CYGNSS
+/// x3400 split CPU 24.3 -> 20.2 ms, wall 80 -> 60 ms; mixed 256 MiB 67 -> 51 ms CPU, 276 -> 194 ms
+/// wall.
 final class StagingPool: Sendable {
     static let shared = StagingPool()
     /// Free buffers: address and capacity.
     private let free = Mutex<[(address: Int, capacity: Int)]>([])
 
-    func take(capacity: Int, alignment: Int) -> UnsafeMutableRawPointer? {
+    /// A buffer of `capacity` bytes, at least 4 KiB-aligned (the direct I/O granule).
+    func take(capacity: Int) -> UnsafeMutableRawPointer? {
         let reused = free.withLock { list -> Int? in
             guard let k = list.firstIndex(where: { $0.capacity == capacity }) else { return nil }
             return list.remove(at: k).address
         }
         if let reused { return UnsafeMutableRawPointer(bitPattern: reused) }
-        var p: UnsafeMutableRawPointer?
-        let huge = 2 << 20  // x86-64 and arm64 (4 KiB base pages) PMD size
-        guard posix_memalign(&p, capacity % huge == 0 ? max(alignment, huge) : alignment, capacity) == 0 else { return nil }
-        if capacity % huge == 0 { _ = madvise(p, capacity, MADV_HUGEPAGE) }
-        return p
+        return downlink_staging_alloc(capacity)
     }
 
     func give(_ buffer: UnsafeMutableRawPointer, capacity: Int) {

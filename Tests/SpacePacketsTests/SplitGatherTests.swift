@@ -55,15 +55,15 @@ import Testing
     @Test func stagingBuffersAlignedAndReused() throws {
         let pool = StagingPool()
         let huge = 2 << 20
-        let whole = try #require(pool.take(capacity: 4 << 20, alignment: 4096))
+        let whole = try #require(pool.take(capacity: 4 << 20))
         #expect(Int(bitPattern: whole) % huge == 0)
-        let odd = try #require(pool.take(capacity: (1 << 20) + 4096, alignment: 4096))
+        let odd = try #require(pool.take(capacity: (1 << 20) + 4096))
         #expect(Int(bitPattern: odd) % 4096 == 0)
         // The buffers are writable end to end.
         whole.initializeMemory(as: UInt8.self, repeating: 0xA5, count: 4 << 20)
         odd.initializeMemory(as: UInt8.self, repeating: 0x5A, count: (1 << 20) + 4096)
         pool.give(whole, capacity: 4 << 20)
-        let again = try #require(pool.take(capacity: 4 << 20, alignment: 4096))
+        let again = try #require(pool.take(capacity: 4 << 20))
         #expect(again == whole)
         free(again)
         free(odd)
