@@ -11,7 +11,9 @@ wall and CPU seconds; HDF5 chunks are 65536 records for every writer. Downlink's
 against the numpy data (astropy for FITS, h5py for HDF5) once per case.
 
 Each case runs REPEAT times (default 3, `--repeat=N`), writers interleaved; medians are reported,
-and the best wall time (on a shared machine the least disturbed run).
+and the best wall time (on a shared machine the least disturbed run). The ratios also come paired:
+each Downlink run against the peer's run right after it (the same moment of a shared machine), as
+the median and the range of those per-pair ratios.
 
 Usage: writer_benchmark.py WRITER_BENCH_EXE WORKDIR [RECORDS] [--repeat=N] [--only=fits|hdf5]
 """
@@ -106,6 +108,7 @@ if only in (None, 'fits'):
 if only in (None, 'hdf5'):
     cases += [(c, 'h5', {'h5py': h5py_write(data, c)}) for c in ('h5', 'h5-gzip1-shuffle', 'h5-zstd3', 'h5-zstd3-shuffle')]
 rows = {}
+pairs = {}
 for case, ext, peers in cases:
     samples = {w: [] for w in ['downlink'] + list(peers)}
     sizes = {}
@@ -121,6 +124,8 @@ for case, ext, peers in cases:
             samples[peer].append(timed(fn, p))
             sizes[peer] = os.path.getsize(p)
             os.remove(p)
+    for peer in peers:
+        pairs[(case, peer)] = [p[0] / o[0] for o, p in zip(samples['downlink'], samples[peer])]
     for writer, s in samples.items():
         w = float(np.median([x[0] for x in s]))
         m = float(np.min([x[0] for x in s]))
@@ -134,4 +139,6 @@ for case, _, peers in cases:
     ow, oc, om = rows[(case, 'downlink')]
     for peer in peers:
         pw, pc, pm = rows[(case, peer)]
-        print(f"  {case:18} vs {peer:8}: wall {pw / ow:6.2f}x   best wall {pm / om:6.2f}x   per CPU-second {pc / oc:6.2f}x")
+        paired = pairs[(case, peer)]
+        print(f"  {case:18} vs {peer:8}: wall {pw / ow:6.2f}x   best wall {pm / om:6.2f}x   per CPU-second {pc / oc:6.2f}x"
+              f"   paired wall {float(np.median(paired)):6.2f}x ({min(paired):.2f}-{max(paired):.2f})")
