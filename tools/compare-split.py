@@ -46,8 +46,9 @@ def best(runs):
 def cache(path):
     """Reads the file front to back, as a copy or download leaves it in the page cache. Done before
     each tool's runs: this VM drops page-cache pages at times, and a file faulted back in by a
-    tool's own scattered reads is cached in small pieces that cost a later mapping about twice as
-    much (256 MiB: scan 21-24 ms of CPU after `cat`, 45-68 ms after a cold `downlink inspect`)."""
+    tool's own scattered reads is cached in small pieces that cost a later mapping up to three times
+    as much (256 MiB: scan 17-24 ms of CPU after `cat` or a sequential read through a mapping,
+    30-68 ms after a cold `downlink inspect`)."""
     with open(path, "rb", buffering=0) as f:
         while f.read(8 << 20):
             pass

@@ -162,7 +162,7 @@ public enum PacketSplitter {
     /// How far ahead (in packets) and how much of each packet (in bytes) `forEachRun` hints.
     /// Measured (`split --timing` on CYGNSS x3400, 147-byte packets of 7 APIDs, medians of 15
     /// alternating runs): split CPU 37.2 ms without hints, 27.8 / 26.4 / 25.4 ms at 8 / 16 / 32
-    /// packets ahead; in a second window 32.7 -> 24.3 ms at 16.
+    /// packets ahead; in two other windows 33.9 -> 24.1 and 32.7 -> 24.3 ms at 16.
     static let prefetchPackets = 16
     static let prefetchBytes = 256
 
