@@ -75,6 +75,13 @@ struct HeaderWalk: ~Copyable {
     var laneRetryAt = 0
     /// Rows recorded by lanes (and kept), for tests and measurements.
     var laneRows = 0
+    /// Bytes the walk maps ahead of itself at a time (`MappedPages.populate`), or nil: for a file not
+    /// yet in the page cache, walked by one thread, so that the kernel sees one reader going front
+    /// to back (see `PacketScanner.scanOutcome`). Production uses `readAheadBytes`; tests, small
+    /// windows that fall everywhere.
+    var readAheadWindow: Int?
+    /// Windows mapped ahead so far, for tests.
+    var readAheadWindows = 0
 
     init(bytes: UnsafeRawBufferPointer, file: String, rules: ScanRules) {
         self.bytes = bytes
@@ -149,6 +156,10 @@ struct HeaderWalk: ~Copyable {
         tally.deallocate()
     }
 
+    /// The read-ahead window for a cold file (`readAheadWindow`): long enough that the kernel reads
+    /// in large pieces, short enough that the progress line moves while a large file is read.
+    static let readAheadBytes = 16 << 20
+
     mutating func run(progress: ((Int) -> Void)?, progressStep: Int) {
         let end = walk(from: 0, until: size, progress: progress, progressStep: progressStep)
         finish(at: end, progress: progress)
@@ -162,12 +173,19 @@ struct HeaderWalk: ~Copyable {
         let n = size
         var position = start
         var nextReport = progress == nil ? Int.max : start &+ progressStep
+        // Where the read-ahead window ends: the fast path and lanes stop there for the next one.
+        var mapped = readAheadWindow == nil ? Int.max : start
         while position < stop, position <= n &- PrimaryHeader.byteCount {
             if position >= nextReport {
                 progress?(position)
                 nextReport = position &+ progressStep
             }
-            let limit = min(nextReport, stop &- 1, n &- PrimaryHeader.byteCount)
+            if let window = readAheadWindow, position >= mapped {
+                mapped = min(stop, position &+ max(window, 1))
+                MappedPages.populate(bytes, position..<mapped)
+                readAheadWindows += 1
+            }
+            let limit = min(nextReport, stop &- 1, n &- PrimaryHeader.byteCount, mapped)
             // A clean probe first, then lanes (see `laneWalk`), then the fast path again from
             // wherever the lanes stopped.
             let probeLimit = min(limit, position &+ lanes.probeBytes)
@@ -176,7 +194,7 @@ struct HeaderWalk: ~Copyable {
                 position = laneWalk(from: position, limit: limit)
                 position = fastPath(from: position, limit: limit)
             }
-            guard position < stop, position <= n &- PrimaryHeader.byteCount, position < nextReport else { continue }
+            guard position < stop, position <= n &- PrimaryHeader.byteCount, position < nextReport, position < mapped else { continue }
             if records.count == records.capacity { records.grow() }
             // The fast path stopped here: the general path decides (idle packets, new APIDs,
             // junk, a truncated end).

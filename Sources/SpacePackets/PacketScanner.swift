@@ -57,6 +57,8 @@ public enum PacketScanner {
         var index: PacketIndex
         var adoptedChunks: Int
         var laneRows: Int
+        /// Windows the walk mapped ahead of itself (a cold file; see `readAheadWindow`).
+        var readAheadWindows = 0
     }
 
     static func scanOutcome(
@@ -64,20 +66,25 @@ public enum PacketScanner {
         progress: ((Int) -> Void)? = nil, workers: Int = defaultWorkers,
         minimumChunkBytes: Int = ChunkedWalk.minimumChunkBytes, minimumParallelRows: Int = HeaderWalk.minimumParallelRows,
         lateness: ChunkedWalk.Lateness = .takeOver, sliceBytes: Int = ChunkedWalk.sliceBytes, helperSlices: Int? = nil,
-        lanes: LanePlan = LanePlan()
+        lanes: LanePlan = LanePlan(), readAheadWindow: Int? = nil
     ) -> Outcome {
         guard bytes.count > 0, bytes.baseAddress != nil else {
             return Outcome(index: PacketIndex(file: file, fileSize: 0, packetVersion: 0, apids: [], anomalies: [], idlePackets: 0,
                                               idleBytes: 0, skippedBytes: 0, truncatedBytes: 0), adoptedChunks: 0, laneRows: 0)
         }
-        let chunks = max(1, min(workers, bytes.count / max(minimumChunkBytes, 1)))
+        // A file not in the page cache (`readAheadWindow` given) is walked by one thread that maps
+        // each window before it walks it: one reader going front to back, which the kernel reads in
+        // large pieces (see `MappedPages`). Chunks walked beside it would fault their own pieces in
+        // at the same time and spoil the kernel's read-ahead; the disk, not the walk, is the bound.
+        let chunks = readAheadWindow != nil ? 1 : max(1, min(workers, bytes.count / max(minimumChunkBytes, 1)))
         var walk = HeaderWalk(bytes: bytes, file: file, rules: rules)
         walk.lanes = lanes
+        walk.readAheadWindow = readAheadWindow
         var adopted = ChunkedWalk.run(&walk, chunks: chunks, progress: progress, progressStep: progressStep, lateness: lateness,
                                       sliceBytes: sliceBytes, helperSlices: helperSlices)
         let index = walk.makeIndex(workers: workers, minimumParallelRows: minimumParallelRows)
         guard rules.knownAPIDs == nil, index.skippedBytes > 0 else {
-            return Outcome(index: index, adoptedChunks: adopted, laneRows: walk.laneRows)
+            return Outcome(index: index, adoptedChunks: adopted, laneRows: walk.laneRows, readAheadWindows: walk.readAheadWindows)
         }
         // Junk without a known APID set: a new APID next to junk is hard to tell from junk, so
         // scan again knowing the APIDs the first pass found. Clean files never pay for this.
@@ -89,7 +96,7 @@ public enum PacketScanner {
         adopted += ChunkedWalk.run(&second, chunks: chunks, progress: nil, progressStep: progressStep, lateness: lateness,
                                    sliceBytes: sliceBytes, helperSlices: helperSlices)
         return Outcome(index: second.makeIndex(workers: workers, minimumParallelRows: minimumParallelRows), adoptedChunks: adopted,
-                       laneRows: second.laneRows)
+                       laneRows: second.laneRows, readAheadWindows: walk.readAheadWindows)
     }
 
     /// APIDs a first pass believes: those with two packets or more, and lone packets that touch
@@ -113,11 +120,15 @@ public enum PacketScanner {
         return apids
     }
 
-    /// Scans a mapped file.
+    /// Scans a mapped file. A file not in the page cache (`MappedPages.looksUncached`) is read front
+    /// to back by one walk (see `scanOutcome`).
     public static func scan(
         _ file: MappedFile, rules: ScanRules = ScanRules(), progress: ((Int) -> Void)? = nil, workers: Int = defaultWorkers
     ) -> PacketIndex {
-        file.withBytes { scan($0, file: file.path, rules: rules, progress: progress, workers: workers) }
+        file.withBytes { bytes in
+            scanOutcome(bytes, file: file.path, rules: rules, progress: progress, workers: workers,
+                        readAheadWindow: MappedPages.looksUncached(bytes) ? HeaderWalk.readAheadBytes : nil).index
+        }
     }
 
     /// Maps and scans several files in parallel, one task a file; results keep the input order.
