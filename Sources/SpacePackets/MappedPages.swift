@@ -17,12 +17,13 @@ import Musl
 /// Measured on the 2-core VM (`downlink inspect`, whole process, file dropped from the page cache
 /// before each run, medians of 10 alternating runs, two batches): mixed 256 MiB, wall 280-315 ->
 /// 160-180 ms, CPU 140-160 -> 40-60 ms; interleaved 64 MiB, 95 -> 70 ms, 60 -> 30 ms (one batch);
-/// each later (warm) scan of the file 34-42 -> 15-22 ms of scan CPU. 1 GiB of 1 KiB packets: in about half the runs 0.41-0.54 s
-/// against 0.73-0.99 s; in the others 1.0-1.9 s, with 0.5-1.1 s of user time on loads from freshly
-/// read pages. `cat` of the same dropped file shows the same two modes (0.06-0.11 against 0.37-0.73 s
-/// of system time): the VM's first touch of memory it was handed back, not the walk's.
-/// Faulting the window in by touching a byte a page (instead of populating it) read as well but hit
-/// that slow mode in every run of one batch.
+/// each later (warm) scan of the file 34-42 -> 15-22 ms of scan CPU. 1 GiB of 1 KiB packets: in
+/// about half the runs 0.41-0.54 s against 0.73-0.99 s; in the others 1.0-1.9 s, with 0.5-1.1 s of
+/// user time on loads from freshly read pages. `cat` of the same dropped file shows the same two
+/// modes (0.06-0.11 against 0.37-0.73 s of system time). Likely (not proven): this VM (Firecracker,
+/// free page reporting) pays on the first touch of memory it had handed back to its host, and
+/// large folios come from such memory more often than small ones. Faulting each window in by touching a byte a page, instead of
+/// populating it, read as well but hit that slow mode in every run of one batch.
 ///
 /// Cost: `looksUncached`, one `mincore` of one page a probe; `populate`, one
 /// `madvise(MADV_POPULATE_READ)`, which on cached pages does what the faults would have done.
