@@ -15,15 +15,17 @@ import Musl
 /// afterwards). Populating windows from both chunks' threads did not: as slow as faulting.
 ///
 /// Measured on the 2-core VM (`downlink inspect`, whole process, file dropped from the page cache
-/// before each run, medians of 10 alternating runs, two batches): mixed 256 MiB, wall 280-315 ->
-/// 160-180 ms, CPU 140-160 -> 40-60 ms; interleaved 64 MiB, 95 -> 70 ms, 60 -> 30 ms (one batch);
-/// each later (warm) scan of the file 34-42 -> 15-22 ms of scan CPU. 1 GiB of 1 KiB packets: in
-/// about half the runs 0.41-0.54 s against 0.73-0.99 s; in the others 1.0-1.9 s, with 0.5-1.1 s of
-/// user time on loads from freshly read pages. `cat` of the same dropped file shows the same two
-/// modes (0.06-0.11 against 0.37-0.73 s of system time). Likely (not proven): this VM (Firecracker,
-/// free page reporting) pays on the first touch of memory it had handed back to its host, and
-/// large folios come from such memory more often than small ones. Faulting each window in by touching a byte a page, instead of
-/// populating it, read as well but hit that slow mode in every run of one batch.
+/// before each run, medians of 8-10 alternating runs): mixed 256 MiB, four batches, wall 280-315 ->
+/// 160-295 ms, CPU 140-170 -> 40-150 ms (the worst of each in one noisy batch; the other three
+/// 160-200 ms and 40-70 ms); interleaved 64 MiB, two batches, 90-95 -> 65-70 ms, 50-60 -> 30 ms;
+/// each later (warm) scan of the file 34-42 -> 15-22 ms of scan CPU. 1 GiB of 1 KiB packets: in 5
+/// of 12 runs 0.41-0.54 s against 0.73-0.99 s; in the other 7, 0.99-1.91 s, with 0.5-1.1 s of user
+/// time on loads from freshly read pages. `cat` of the same dropped file shows the same two modes
+/// (0.06-0.11 against 0.37-0.73 s of system time). Likely (not proven): this VM (Firecracker, free
+/// page reporting) pays on the first touch of memory it had handed back to its host, and large
+/// folios come from such memory more often than small ones. Faulting each window in by touching a
+/// byte a page, instead of populating it, read as well but hit that slow mode in every run of one
+/// batch.
 ///
 /// Cost: `looksUncached`, one `mincore` of one page a probe; `populate`, one
 /// `madvise(MADV_POPULATE_READ)`, which on cached pages does what the faults would have done.
@@ -42,8 +44,11 @@ enum MappedPages {
         guard let base = bytes.baseAddress, Int(bitPattern: base) & 4095 == 0, bytes.count > 0 else { return false }
         let pages = (bytes.count + 4095) / 4096
         var resident: UInt8 = 0
+        var probed = -1
         for probe in 0..<residencyProbes {
             let page = pages * probe / residencyProbes
+            if page == probed { continue }  // a file of fewer pages than probes
+            probed = page
             guard mincore(UnsafeMutableRawPointer(mutating: base + page * 4096), 1, &resident) == 0 else { return false }
             if resident & 1 == 0 { return true }
         }

@@ -102,6 +102,21 @@ import Glibc
         #expect(!MappedPages.looksUncached(mapping.bytes))
     }
 
+    /// A file of fewer pages than the check has probes (one page, three pages): each page is probed.
+    @Test(arguments: [100, 3 * 4096 - 5]) func smallDroppedFile(size: Int) throws {
+        let dir = try Fixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let path = dir.appendingPathComponent("small.bin").path
+        try Data((0..<size).map { UInt8(truncatingIfNeeded: $0) }).write(to: URL(fileURLWithPath: path))
+        #expect(try drop(path))
+        let mapping = try MappedFile(path: path)
+        let resident = residentPages(mapping)
+        #expect(MappedPages.looksUncached(mapping.bytes) == resident.contains(false))
+        MappedPages.populate(mapping.bytes, 0..<mapping.count)
+        #expect(residentPages(mapping).allSatisfy { $0 })
+        #expect(!MappedPages.looksUncached(mapping.bytes))
+    }
+
     /// Writes the file's pages out and asks the kernel to drop them from the page cache.
     private func drop(_ path: String) throws -> Bool {
         let fd = open(path, O_RDONLY)
