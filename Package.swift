@@ -84,7 +84,7 @@ let package = Package(
         .target(
             name: "Products",
             dependencies: [
-                "SpacePackets", "PacketDefinitions", "Decom", "Dataset", "CDF", "FITS", "HDF5",
+                "SpacePackets", "PacketDefinitions", "Decom", "Dataset", "CDF", "FITS", "HDF5", "CDirectIO",
                 .product(name: "Yams", package: "Yams"),
             ],
             exclude: ["Algorithms/README.md"]

@@ -181,7 +181,8 @@ final class AtomicFileSink {
         guard fsync(fd) == 0 else { throw CDFError.io(path: temporaryPath, operation: "fsync", errno: errno) }
         guard close(fd) == 0 else { fd = -1; throw CDFError.io(path: temporaryPath, operation: "close", errno: errno) }
         fd = -1
-        guard rename(temporaryPath, destination) == 0 else {
+        // An earlier product at the destination is freed on a background thread, not in the rename.
+        guard downlink_rename_replacing(temporaryPath, destination) == 0 else {
             throw CDFError.io(path: destination, operation: "rename \(temporaryPath) to", errno: errno)
         }
         committed = true

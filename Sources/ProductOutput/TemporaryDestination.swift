@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import CDirectIO
 
 /// A destination path plus an empty temporary file beside it (same folder, so the final rename is
 /// atomic). A C library writes the temporary file by path; `commit` syncs it and renames it over the
@@ -10,7 +11,8 @@ import Darwin
 /// when it is released, so a failed write never leaves a partial product.
 ///
 /// What it costs: one `mkstemp` up front; `commit` is one open + fsync of the file, one rename and one
-/// fsync of the folder. Not Sendable: one write owns it.
+/// fsync of the folder (an earlier file of 16 MiB or more at the destination is freed on a detached
+/// thread: `downlink_rename_replacing`). Not Sendable: one write owns it.
 public final class TemporaryDestination {
     public let destination: String
     /// The temporary file's path (exists, empty, mode 0644 until the library overwrites it).
@@ -39,7 +41,8 @@ public final class TemporaryDestination {
         let syncErrno = errno
         close(fd)
         guard synced == 0 else { throw OutputError.io(path: temporaryPath, operation: "fsync", errno: syncErrno) }
-        guard rename(temporaryPath, destination) == 0 else {
+        // An earlier product at the destination is freed on a background thread, not in the rename.
+        guard downlink_rename_replacing(temporaryPath, destination) == 0 else {
             throw OutputError.io(path: destination, operation: "rename \(temporaryPath) to", errno: errno)
         }
         committed = true

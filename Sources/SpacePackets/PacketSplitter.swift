@@ -5,6 +5,7 @@ import Musl
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import CDirectIO
 import CPrefetch
 import Dispatch
 
@@ -50,7 +51,8 @@ public enum PacketSplitter {
         do throws(SpacePacketError) {
             let outputs = try results.values.map { result throws(SpacePacketError) in try result.get() }
             for (temporary, final) in temporaries {
-                guard rename(temporary, final) == 0 else {
+                // An earlier split's file is freed on a background thread, not in the rename.
+                guard downlink_rename_replacing(temporary, final) == 0 else {
                     throw SpacePacketError.cannotWrite(path: final, reason: MappedFile.systemMessage())
                 }
             }

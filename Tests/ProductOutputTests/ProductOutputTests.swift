@@ -1,3 +1,4 @@
+import CDirectIO
 import Foundation
 import Synchronization
 import Testing
@@ -60,6 +61,56 @@ struct TemporaryDestinationTests {
         try d.commit()
         #expect(try String(contentsOfFile: dir + "/p.dat", encoding: .utf8) == "new")
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir) == ["p.dat"])
+    }
+
+    /// A product replacing an earlier one of 16 MiB or more: the new bytes are at the destination,
+    /// and the earlier file, held across the rename and released on another thread, is not left
+    /// open (checked through /proc/self/fd until the release has run).
+    @Test func commitOverALargeEarlierProductReleasesIt() throws {
+        let dir = try folder()
+        let path = dir + "/big.dat"
+        try Data(repeating: 7, count: 20 << 20).write(to: URL(fileURLWithPath: path))
+        let d = try TemporaryDestination(destination: path)
+        try Data("new".utf8).write(to: URL(fileURLWithPath: d.temporaryPath))
+        try d.commit()
+        #expect(try String(contentsOfFile: path, encoding: .utf8) == "new")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir) == ["big.dat"])
+        #expect(waitUntilNotOpen(path), "the replaced file is still open after 10 s")
+    }
+
+    /// The C helper alone: a small earlier file is released at once; a failed rename (no source)
+    /// keeps errno, leaves the destination as it was and holds nothing open.
+    @Test func renameReplacingSmallFilesAndFailures() throws {
+        let dir = try folder()
+        let path = dir + "/small.dat"
+        try Data("old".utf8).write(to: URL(fileURLWithPath: path))
+        try Data("new".utf8).write(to: URL(fileURLWithPath: dir + "/next.dat"))
+        #expect(downlink_rename_replacing(dir + "/next.dat", path) == 0)
+        #expect(try String(contentsOfFile: path, encoding: .utf8) == "new")
+        #expect(openDescriptors(to: path) == 0)
+
+        try Data(repeating: 1, count: 20 << 20).write(to: URL(fileURLWithPath: path))
+        #expect(downlink_rename_replacing(dir + "/missing.dat", path) == -1)
+        #expect(errno == ENOENT)
+        #expect((try? Data(contentsOf: URL(fileURLWithPath: path)))?.count == 20 << 20)
+        #expect(openDescriptors(to: path) == 0)
+    }
+
+    /// Descriptors of this process that name `path` (also once it is deleted).
+    func openDescriptors(to path: String) -> Int {
+        let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd")) ?? []
+        return entries.filter { entry in
+            let target = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/fd/" + entry)) ?? ""
+            return target == path || target == path + " (deleted)"
+        }.count
+    }
+
+    func waitUntilNotOpen(_ path: String) -> Bool {
+        for _ in 0..<1000 {
+            if openDescriptors(to: path) == 0 { return true }
+            usleep(10_000)
+        }
+        return false
     }
 
     @Test func anUncommittedDestinationLeavesNothing() throws {

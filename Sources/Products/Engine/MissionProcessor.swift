@@ -1,4 +1,5 @@
 import CDF
+import CDirectIO
 import Dataset
 import Decom
 import Foundation
@@ -199,7 +200,9 @@ public struct MissionProcessor: ProductMaker {
             for path in product.paths {
                 let name = (path as NSString).lastPathComponent
                 let source = staging + "/" + name
-                if rename(source, path) != 0 {
+                // A product of an earlier run at `path` (reprocessing) is freed on a background
+                // thread, not in the rename.
+                if downlink_rename_replacing(source, path) != 0 {
                     throw ProductError(product: product.id.description, "cannot move \(source) to \(path): \(String(cString: strerror(errno)))")
                 }
             }
