@@ -10,13 +10,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-static int pending = 0;
-
-int downlink_replaced_files_pending(void) { return __atomic_load_n(&pending, __ATOMIC_ACQUIRE); }
-
 static void *release(void *argument) {
     close((int)(intptr_t)argument);
-    __atomic_fetch_sub(&pending, 1, __ATOMIC_RELEASE);
     return NULL;
 }
 
@@ -24,16 +19,15 @@ static void *release(void *argument) {
 static void release_in_background(int fd) {
     pthread_attr_t attributes;
     pthread_t thread;
-    __atomic_fetch_add(&pending, 1, __ATOMIC_RELEASE);
-    int started = pthread_attr_init(&attributes) == 0
-        && pthread_attr_setdetachstate(&attributes, PTHREAD_CREATE_DETACHED) == 0
+    if (pthread_attr_init(&attributes) != 0) {
+        close(fd);
+        return;
+    }
+    int started = pthread_attr_setdetachstate(&attributes, PTHREAD_CREATE_DETACHED) == 0
         && pthread_attr_setstacksize(&attributes, 64 << 10) == 0
         && pthread_create(&thread, &attributes, release, (void *)(intptr_t)fd) == 0;
     pthread_attr_destroy(&attributes);
-    if (!started) {
-        close(fd);
-        __atomic_fetch_sub(&pending, 1, __ATOMIC_RELEASE);
-    }
+    if (!started) close(fd);
 }
 
 int downlink_rename_replacing(const char *from, const char *to) {
