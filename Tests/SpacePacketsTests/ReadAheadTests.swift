@@ -47,6 +47,12 @@ import Glibc
             PacketScanner.scanOutcome($0, file: "t.bin", workers: 1, readAheadWindow: 4096).index
         }
         #expect(index.packetCount == truth.apids.reduce(0) { $0 + $1.packets })
+        // Lanes run inside windows (cut at each window's end), not only between them.
+        let laned = bytes.withUnsafeBytes {
+            PacketScanner.scanOutcome($0, file: "t.bin", workers: 1, lanes: LaneWalkTests.plans[1], readAheadWindow: 20_011)
+        }
+        #expect(laned.laneRows > 0)
+        #expect(laned.readAheadWindows > 10)
     }
 
     @Test(arguments: 0..<4) func faultsAcrossWindows(seed: UInt64) throws {
